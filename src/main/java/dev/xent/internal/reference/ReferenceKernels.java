@@ -1,0 +1,221 @@
+package dev.xent.internal.reference;
+
+import dev.xent.Layout;
+import dev.xent.internal.Kernels;
+
+/**
+ * The float64 reference every other backend is validated against: the same formulas as the kernels,
+ * with every operation in double precision, inputs widened from float. Slow by design.
+ *
+ * <p>The {@code double[]} methods return losses in logical order: per row {@code r = n·inner + i} for the
+ * row losses, and {@code (n, c, i)} row-major for elementwise losses. The {@link Kernels} methods round
+ * the same values to float into a caller's layout (the {@code reference} backend of the CLI).
+ */
+public final class ReferenceKernels implements Kernels {
+
+    public static final ReferenceKernels INSTANCE = new ReferenceKernels();
+
+    private ReferenceKernels() {
+    }
+
+    @Override
+    public String name() {
+        return "reference";
+    }
+
+    /** {@code Σ_c t_c·((m − x_c) + log Σ exp(x_c − m))}; terms with {@code t_c = 0} contribute 0. */
+    public static double softmaxRow(float[] x, int xb, int xs, int classes, float[] t, int tb, int ts) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            m = Math.max(m, x[xb + c * xs]);
+        }
+        double d = 0;
+        for (int c = 0; c < classes; c++) {
+            d += Math.exp(x[xb + c * xs] - m);
+        }
+        double logd = Math.log(d);
+        double loss = 0;
+        for (int c = 0; c < classes; c++) {
+            double tc = t[tb + c * ts];
+            if (tc != 0) {
+                loss += tc * ((m - x[xb + c * xs]) + logd);
+            }
+        }
+        return classes == 0 ? Double.NaN : (Double.isNaN(logd) ? Double.NaN : loss);
+    }
+
+    /** {@code (m − x_y) + log Σ exp(x_c − m)}. */
+    public static double sparseSoftmaxRow(float[] x, int xb, int xs, int classes, int y) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            m = Math.max(m, x[xb + c * xs]);
+        }
+        double d = 0;
+        for (int c = 0; c < classes; c++) {
+            d += Math.exp(x[xb + c * xs] - m);
+        }
+        return (m - x[xb + y * xs]) + Math.log(d);
+    }
+
+    /** {@code max(x,0) − x·z + log1p(exp(−|x|))}. */
+    public static double sigmoid(double x, double z) {
+        return Math.max(x, 0) - x * z + Math.log1p(Math.exp(-Math.abs(x)));
+    }
+
+    /** {@code −(z·log p + (1−z)·log(1−p))}, p clipped to {@code [ε, 1−ε]}. */
+    public static double binary(double p, double z, double eps) {
+        double pc = Math.min(Math.max(p, eps), 1 - eps);
+        return -(z * Math.log(pc) + (1 - z) * Math.log(1 - pc));
+    }
+
+    /** {@code −Σ t_c·log clip(p_c / Σp, ε, 1−ε)}. */
+    public static double categoricalRow(float[] p, int pb, int ps, int classes, float[] t, int tb, int ts, double eps) {
+        double s = 0;
+        for (int c = 0; c < classes; c++) {
+            s += p[pb + c * ps];
+        }
+        double loss = 0;
+        for (int c = 0; c < classes; c++) {
+            double q = Math.min(Math.max(p[pb + c * ps] / s, eps), 1 - eps);
+            loss -= t[tb + c * ts] * Math.log(q);
+        }
+        return loss;
+    }
+
+    /** {@code −log clip(p_y / Σp, ε, 1−ε)}. */
+    public static double sparseCategoricalRow(float[] p, int pb, int ps, int classes, int y, double eps) {
+        double s = 0;
+        for (int c = 0; c < classes; c++) {
+            s += p[pb + c * ps];
+        }
+        return -Math.log(Math.min(Math.max(p[pb + y * ps] / s, eps), 1 - eps));
+    }
+
+    // ---- double[] results in logical order -------------------------------------------------------------
+
+    public static double[] softmaxCrossEntropy(float[] x, Layout xl, float[] t, Layout tl) {
+        double[] out = new double[xl.rows()];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = softmaxRow(x, xl.rowIndex(r), xl.classStride(), xl.classes(), t, tl.rowIndex(r), tl.classStride());
+        }
+        return out;
+    }
+
+    public static double[] sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl) {
+        double[] out = new double[xl.rows()];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = sparseSoftmaxRow(x, xl.rowIndex(r), xl.classStride(), xl.classes(), y[yl.rowIndex(r)]);
+        }
+        return out;
+    }
+
+    /** Elementwise ({@code mean = false}, {@code (n, c, i)} order) or the mean over the class axis per row. */
+    public static double[] sigmoidCrossEntropy(float[] x, Layout xl, float[] z, Layout zl, boolean mean) {
+        return elementwise(false, x, xl, z, zl, 0, mean);
+    }
+
+    /** Elementwise ({@code mean = false}, {@code (n, c, i)} order) or the mean over the class axis per row. */
+    public static double[] binaryCrossEntropy(float[] p, Layout pl, float[] z, Layout zl, double eps, boolean mean) {
+        return elementwise(true, p, pl, z, zl, eps, mean);
+    }
+
+    public static double[] categoricalCrossEntropy(float[] p, Layout pl, float[] t, Layout tl, double eps) {
+        double[] out = new double[pl.rows()];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = categoricalRow(p, pl.rowIndex(r), pl.classStride(), pl.classes(), t, tl.rowIndex(r), tl.classStride(), eps);
+        }
+        return out;
+    }
+
+    public static double[] sparseCategoricalCrossEntropy(float[] p, Layout pl, int[] y, Layout yl, double eps) {
+        double[] out = new double[pl.rows()];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = sparseCategoricalRow(p, pl.rowIndex(r), pl.classStride(), pl.classes(), y[yl.rowIndex(r)], eps);
+        }
+        return out;
+    }
+
+    private static double[] elementwise(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl,
+                                        double eps, boolean mean) {
+        int rows = xl.rows();
+        int classes = xl.classes();
+        int inner = xl.inner();
+        double[] out = new double[mean ? rows : Math.toIntExact(xl.size())];
+        for (int r = 0; r < rows; r++) {
+            int xb = xl.rowIndex(r);
+            int zb = zl.rowIndex(r);
+            double sum = 0;
+            for (int c = 0; c < classes; c++) {
+                double xc = x[xb + c * xl.classStride()];
+                double zc = z[zb + c * zl.classStride()];
+                double l = probabilities ? binary(xc, zc, eps) : sigmoid(xc, zc);
+                if (mean) {
+                    sum += l;
+                } else {
+                    int n = r / inner;
+                    int i = r - n * inner;
+                    out[(n * classes + c) * inner + i] = l;
+                }
+            }
+            if (mean) {
+                out[r] = sum / classes;
+            }
+        }
+        return out;
+    }
+
+    // ---- Kernels: the same values rounded to float into the caller's layout ----------------------------
+
+    @Override
+    public void softmaxCrossEntropy(float[] x, Layout xl, float[] t, Layout tl, float[] out, Layout ol) {
+        writeRows(softmaxCrossEntropy(x, xl, t, tl), out, ol);
+    }
+
+    @Override
+    public void sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
+        writeRows(sparseSoftmaxCrossEntropy(x, xl, y, yl), out, ol);
+    }
+
+    @Override
+    public void sigmoidCrossEntropy(float[] x, Layout xl, float[] z, Layout zl, float[] out, Layout ol) {
+        boolean mean = ol.classes() != xl.classes();
+        write(sigmoidCrossEntropy(x, xl, z, zl, mean), mean, out, ol);
+    }
+
+    @Override
+    public void binaryCrossEntropy(float[] p, Layout pl, float[] z, Layout zl, float eps, float[] out, Layout ol) {
+        boolean mean = ol.classes() != pl.classes();
+        write(binaryCrossEntropy(p, pl, z, zl, eps, mean), mean, out, ol);
+    }
+
+    @Override
+    public void categoricalCrossEntropy(float[] p, Layout pl, float[] t, Layout tl, float eps, float[] out, Layout ol) {
+        writeRows(categoricalCrossEntropy(p, pl, t, tl, eps), out, ol);
+    }
+
+    @Override
+    public void sparseCategoricalCrossEntropy(float[] p, Layout pl, int[] y, Layout yl, float eps, float[] out, Layout ol) {
+        writeRows(sparseCategoricalCrossEntropy(p, pl, y, yl, eps), out, ol);
+    }
+
+    private static void writeRows(double[] values, float[] out, Layout ol) {
+        for (int r = 0; r < values.length; r++) {
+            out[ol.rowIndex(r)] = (float) values[r];
+        }
+    }
+
+    private static void write(double[] values, boolean mean, float[] out, Layout ol) {
+        if (mean) {
+            writeRows(values, out, ol);
+            return;
+        }
+        int k = 0;
+        for (int n = 0; n < ol.outer(); n++) {
+            for (int c = 0; c < ol.classes(); c++) {
+                for (int i = 0; i < ol.inner(); i++) {
+                    out[ol.index(n, c, i)] = (float) values[k++];
+                }
+            }
+        }
+    }
+}
