@@ -90,6 +90,9 @@ public final class Main {
         if (e instanceof Npy.NpyException) {
             return e.getMessage();
         }
+        if (e instanceof java.nio.file.FileSystemException && ((java.nio.file.FileSystemException) e).getReason() != null) {
+            return e.getMessage();
+        }
         if (e instanceof NoSuchFileException) {
             return e.getMessage() + ": no such file or directory";
         }

@@ -595,6 +595,9 @@ public final class Npy {
         byte[] header = header(shape);
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new NoSuchFileException(String.valueOf(dir), null, "no such directory");
+        }
         // not Files.createTempFile: that makes the file owner-only; this one gets the usual umask permissions
         Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime() ^ RANDOM.nextLong()) + ".tmp");
         boolean done = false;
