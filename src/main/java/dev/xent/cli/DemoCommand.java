@@ -41,6 +41,13 @@ public final class DemoCommand implements Callable<Integer> {
             description = "the data directory with manifest.json (default: ./data, else <jar dir>/../data)")
     Path data;
 
+    @Option(names = "--warmup-ms", defaultValue = "1000", paramLabel = "MS",
+            description = "warm-up per data set and backend before timing (default ${DEFAULT-VALUE}; the Vector API is very slow until C2 compiles it)")
+    long warmupMs;
+
+    @Option(names = "--time-ms", defaultValue = "100", paramLabel = "MS", description = "timed run per data set and backend (default ${DEFAULT-VALUE})")
+    long timeMs;
+
     /** Labels as stored, or one-hot rows built from integer labels. */
     private enum LabelForm { AS_IS, ONE_HOT }
 
@@ -144,7 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
                 if (!ok) {
                     failures++;
                 }
-                double elPerNs = throughput(job, ops, losses);
+                double elPerNs = throughput(job, ops, losses.clone());
                 out.printf(Locale.ROOT, fmt, c.dataset, c.lossName(), ops.backend().name().toLowerCase(Locale.ROOT),
                         String.format(Locale.ROOT, "%.9f", mean), sci(d.maxAbs()), sci(d.maxRel()),
                         dm == null ? "-" : sci(dm.maxRel()), String.format(Locale.ROOT, "%.3f", elPerNs),
@@ -198,19 +205,24 @@ public final class DemoCommand implements Callable<Integer> {
         return t;
     }
 
-    /** Prediction elements per nanosecond of one loss computation, after a warm-up (informational). */
-    private static double throughput(LossJob job, CrossEntropy ops, float[] scratch) {
-        for (int k = 0; k < 3; k++) {
+    /**
+     * Prediction elements per nanosecond of one loss computation (informational): warm up for
+     * {@code --warmup-ms} (so C2 compiles the kernels; the Vector API is very slow before that), then time
+     * at least one run and about {@code --time-ms}.
+     */
+    private double throughput(LossJob job, CrossEntropy ops, float[] scratch) {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < warmupMs * 1_000_000L) {
             job.runInto(ops, scratch);
         }
         int reps = 0;
-        long start = System.nanoTime();
+        start = System.nanoTime();
         long elapsed;
         do {
             job.runInto(ops, scratch);
             reps++;
             elapsed = System.nanoTime() - start;
-        } while (elapsed < 50_000_000L && reps < 200);
+        } while (elapsed < timeMs * 1_000_000L);
         return (double) job.elements() * reps / elapsed;
     }
 

@@ -12,7 +12,7 @@ class DemoCommandTest {
 
     @Test
     void runsEveryDataSetOnEveryBackend() {
-        Cli r = Cli.run("demo", "--data", Cli.DATA.toString());
+        Cli r = Cli.run("demo", "--data", Cli.DATA.toString(), "--warmup-ms", "0", "--time-ms", "1");
         List<String> rows = r.out.lines().filter(l -> l.contains(" ok") || l.contains("FAIL")).toList();
         int backends = ScoreCommandTest.vectorUsable() ? 3 : 2;
         assertEquals(7 * backends, rows.size(), r.toString());
