@@ -34,7 +34,13 @@ import picocli.CommandLine.Spec;
  * </ul>
  */
 @Command(name = "score", mixinStandardHelpOptions = true,
-        description = "Compute a cross-entropy loss over .npy predictions and labels.")
+        description = "Compute a cross-entropy loss over .npy predictions and labels.",
+        footer = {"",
+            "--out gets the unreduced losses (float32; times the sample weights when given): the predictions' shape",
+            "without the class axis (sigmoid-ce: the predictions' shape). With --reduction none, 'reduced' is none/null.",
+            "elapsed is the loss computation and reduction only (no file I/O, no --check; includes JIT warm-up).",
+            "JSON: one object on one line; NaN and infinities are the strings \"NaN\", \"Infinity\", \"-Infinity\".",
+            "Exit status: 0 success, 1 data error (file, dtype, shape, label), 2 usage error (option, loss, backend)."})
 public final class ScoreCommand implements Callable<Integer> {
 
     @Spec
