@@ -78,9 +78,13 @@ public final class Layout {
         return new Layout(offset, rows, rowStride, classes, 1, 1, 1);
     }
 
-    /** A dense channels-first {@code [batch, classes, spatial]} tensor (NCHW with {@code spatial = H·W}), class axis 1. */
+    /**
+     * A dense channels-first {@code [batch, classes, spatial]} tensor (NCHW with {@code spatial = H·W}), class axis 1.
+     *
+     * @throws IllegalArgumentException for a negative size or more than {@code Integer.MAX_VALUE} elements
+     */
     public static Layout channelsFirst(int batch, int classes, int spatial) {
-        return new Layout(0, batch, Math.multiplyExact(classes, spatial), classes, spatial, spatial, 1);
+        return of(new int[] {batch, classes, spatial}, 1);
     }
 
     /**

@@ -106,7 +106,7 @@ public class ScalarKernels implements Kernels {
             d += Math.exp(xc - m);
             float tc = t[tb + c * ts];
             if (tc != 0f) {
-                a += (double) tc * (m - xc);
+                a += (double) tc * ((double) m - xc);
                 tsum += tc;
             }
         }

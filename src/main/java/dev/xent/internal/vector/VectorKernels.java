@@ -428,30 +428,49 @@ public final class VectorKernels extends ScalarKernels {
         return (float) total;
     }
 
-    /** Dense-label softmax cross-entropy of one row, {@code classes ≥ L}. */
+    /**
+     * Dense-label softmax cross-entropy of one row, {@code classes ≥ L}. {@code Σ t·(m − x)} is summed with error-free
+     * transformations (TwoSum of {@code m − x}, FMA product errors, compensated lane sums): with labels of mixed
+     * sign the terms cancel, and a plain float sum would lose the result (e.g. t = [0, 1, −1],
+     * x = [0.59, −10000.517, −10000.613]).
+     */
     private static float softmaxRow(float[] x, int xb, int classes, float[] t, int tb) {
-        FloatVector vm = FloatVector.broadcast(S, rowMax(x, xb, classes));
+        float m = rowMax(x, xb, classes);
+        FloatVector vm = FloatVector.broadcast(S, m);
         double d = 0;
         double a = 0;
         double ts = 0;
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
-            FloatVector dv = FloatVector.zero(S);
-            FloatVector av = dv;
-            FloatVector tv = dv;
+            FloatVector zero = FloatVector.zero(S);
+            FloatVector dv = zero;
+            FloatVector ahi = zero;
+            FloatVector alo = zero;
+            FloatVector tv = zero;
             for (int c = c0; c < end; c += L) {
                 int k = Math.min(c, classes - L);
                 // in the overlapping last vector the classes already counted become x = −inf, t = 0 (they add
                 // nothing); the mask is all-true elsewhere, which is cheaper than a branch that merges vectors
                 VectorMask<Float> keep = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)));
                 FloatVector v = FloatVector.broadcast(S, NEG_INF).blend(FloatVector.fromArray(S, x, xb + k), keep);
-                FloatVector t1 = FloatVector.zero(S).blend(FloatVector.fromArray(S, t, tb + k), keep);
+                FloatVector t1 = zero.blend(FloatVector.fromArray(S, t, tb + k), keep);
                 dv = dv.add(v.sub(vm).lanewise(VectorOperators.EXP));
-                av = av.add(t1.mul(vm.sub(v)).blend(0f, t1.compare(VectorOperators.EQ, 0f)));
                 tv = tv.add(t1);
+                // s + e = m − x exactly (TwoSum); p + pe = t·s exactly (FMA)
+                VectorMask<Float> none = t1.compare(VectorOperators.EQ, 0f);
+                FloatVector s = vm.sub(v);
+                FloatVector bb = s.sub(vm);
+                FloatVector e = vm.sub(s.sub(bb)).sub(v.add(bb));
+                FloatVector p = t1.mul(s).blend(0f, none);
+                FloatVector pe = t1.lanewise(VectorOperators.FMA, s, p.neg()).add(t1.mul(e)).blend(0f, none);
+                // ahi + alo += p + pe (TwoSum of ahi + p, its error into alo)
+                FloatVector sum = ahi.add(p);
+                FloatVector b2 = sum.sub(ahi);
+                alo = alo.add(ahi.sub(sum.sub(b2)).add(p.sub(b2))).add(pe);
+                ahi = sum;
             }
             d += dv.reduceLanes(VectorOperators.ADD);
-            a += av.reduceLanes(VectorOperators.ADD);
+            a += (double) ahi.reduceLanes(VectorOperators.ADD) + alo.reduceLanes(VectorOperators.ADD);
             ts += tv.reduceLanes(VectorOperators.ADD);
         }
         return (float) (a + Math.log(d) * ts);
@@ -526,17 +545,6 @@ public final class VectorKernels extends ScalarKernels {
     // written out inside each tile function (no helper takes or returns a vector, see above).
     // =====================================================================================================
 
-    /** Stores the first {@code count} lanes to {@code out[ob + j·laneStride]}. */
-    private static void storeLanes(FloatVector v, float[] out, int ob, int laneStride, int count) {
-        if (count == L && laneStride == 1) {
-            v.intoArray(out, ob);
-        } else {
-            for (int j = 0; j < count; j++) {
-                out[ob + j * laneStride] = v.lane(j);
-            }
-        }
-    }
-
     /**
      * Integer labels are compared as float lanes holding their bit patterns: int-to-float mask casts and
      * conversions box on JDK 17, reinterpretation does not. Labels are validated to {@code [0, C)}, and an array
@@ -556,24 +564,50 @@ public final class VectorKernels extends ScalarKernels {
             int i = xb + c * xs;
             vm = vm.max(xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0));
         }
-        FloatVector d = FloatVector.zero(S);
-        FloatVector dc = d;
-        FloatVector a = d;
-        FloatVector tsum = d;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector d = zero;
+        FloatVector dc = zero;
+        FloatVector ahi = zero;
+        FloatVector alo = zero;
+        FloatVector thi = zero;
+        FloatVector tlo = zero;
         for (int c = 0; c < classes; c++) {
             int i = xb + c * xs;
             int k = tb + c * ts;
             FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
             FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
-            // compensated (Kahan) sum of the exponentials: the error does not grow with the number of classes
+            // compensated (Kahan) sum of the exponentials (each in [0, 1]): the error does not grow with C
             FloatVector u = v.sub(vm).lanewise(VectorOperators.EXP).sub(dc);
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
             d = sum;
-            a = a.add(tv.mul(vm.sub(v)).blend(0f, tv.compare(VectorOperators.EQ, 0f)));
-            tsum = tsum.add(tv);
+            // Σ t and Σ t·(m − x) with error-free transformations, as in softmaxRow
+            sum = thi.add(tv);
+            FloatVector b2 = sum.sub(thi);
+            tlo = tlo.add(thi.sub(sum.sub(b2)).add(tv.sub(b2)));
+            thi = sum;
+            VectorMask<Float> none = tv.compare(VectorOperators.EQ, 0f);
+            FloatVector s = vm.sub(v);
+            FloatVector bb = s.sub(vm);
+            FloatVector e = vm.sub(s.sub(bb)).sub(v.add(bb));
+            FloatVector p = tv.mul(s).blend(0f, none);
+            FloatVector pe = tv.lanewise(VectorOperators.FMA, s, p.neg()).add(tv.mul(e)).blend(0f, none);
+            sum = ahi.add(p);
+            b2 = sum.sub(ahi);
+            alo = alo.add(ahi.sub(sum.sub(b2)).add(p.sub(b2))).add(pe);
+            ahi = sum;
         }
-        storeLanes(a.add(d.lanewise(VectorOperators.LOG).mul(tsum)), out, ob, ols, count);
+        // a + log(d)·Σt with the product fused, the low parts added last
+        FloatVector logd = d.lanewise(VectorOperators.LOG);
+        FloatVector loss = logd.lanewise(VectorOperators.FMA, thi, ahi).add(logd.lanewise(VectorOperators.FMA, tlo, alo));
+        FloatVector result = loss;
+        if (count == L && ols == 1) {
+            result.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
+        }
     }
 
     private static void sparseSoftmaxTile(float[] x, int xb, int xs, int xls, int classes, int[] y, int yb, int yls,
@@ -598,7 +632,14 @@ public final class VectorKernels extends ScalarKernels {
             d = sum;
             xy = xy.blend(v, yv.compare(VectorOperators.EQ, labelBits(c)));
         }
-        storeLanes(vm.sub(xy).add(d.lanewise(VectorOperators.LOG)), out, ob, ols, count);
+        FloatVector result = vm.sub(xy).add(d.lanewise(VectorOperators.LOG));
+        if (count == L && ols == 1) {
+            result.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
+        }
     }
 
     private static void sigmoidMeanTile(float[] x, int xb, int xs, int xls, int classes, float[] z, int zb, int zs, int zls,
@@ -619,9 +660,17 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector u = v.neg().lanewise(VectorOperators.FMA, zv, v.max(0f)).add(log1p).mul(inv).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
+            comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
             acc = sum;
         }
-        storeLanes(acc, out, ob, ols, count);
+        FloatVector result = acc;
+        if (count == L && ols == 1) {
+            result.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
+        }
     }
 
     private static void binaryMeanTile(float[] p, int pb, int ps, int pls, int classes, float[] z, int zb, int zs, int zls,
@@ -643,9 +692,17 @@ public final class VectorKernels extends ScalarKernels {
                     .add(zv.neg().add(1f).mul(qc.lanewise(VectorOperators.LOG))).mul(-inv).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
+            comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
             acc = sum;
         }
-        storeLanes(acc, out, ob, ols, count);
+        FloatVector result = acc;
+        if (count == L && ols == 1) {
+            result.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
+        }
     }
 
     private static void categoricalTile(float[] p, int pb, int ps, int pls, int classes, float[] t, int tb, int ts, int tls,
@@ -659,6 +716,7 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector u = (pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0)).sub(sc);
             FloatVector sum = s.add(u);
             sc = sum.sub(s).sub(u);
+            sc = sc.blend(0f, sc.compare(VectorOperators.NE, sc)); // inf − inf: an infinite sum has no error
             s = sum;
         }
         FloatVector acc = FloatVector.zero(S);
@@ -672,9 +730,17 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector u = tv.mul(q.lanewise(VectorOperators.LOG)).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
+            comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
             acc = sum;
         }
-        storeLanes(acc.neg(), out, ob, ols, count);
+        FloatVector result = acc.neg();
+        if (count == L && ols == 1) {
+            result.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
+        }
     }
 
     private static void sparseCategoricalTile(float[] p, int pb, int ps, int pls, int classes, int[] y, int yb, int yls,
@@ -691,11 +757,19 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector u = v.sub(sc);
             FloatVector sum = s.add(u);
             sc = sum.sub(s).sub(u);
+            sc = sc.blend(0f, sc.compare(VectorOperators.NE, sc)); // inf − inf: an infinite sum has no error
             s = sum;
             py = py.blend(v, yv.compare(VectorOperators.EQ, labelBits(c)));
         }
         FloatVector q = py.div(s).max(eps).min(1f - eps);
-        storeLanes(q.lanewise(VectorOperators.LOG).neg(), out, ob, ols, count);
+        FloatVector result = q.lanewise(VectorOperators.LOG).neg();
+        if (count == L && ols == 1) {
+            result.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
+        }
     }
 
     // =====================================================================================================
