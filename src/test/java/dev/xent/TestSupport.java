@@ -47,6 +47,12 @@ final class TestSupport {
         return list;
     }
 
+    /** {@link #backends()} as named JUnit arguments, for {@code @MethodSource("dev.xent.TestSupport#backendArgs")}. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> backendArgs() {
+        return backends().stream().map(ce -> org.junit.jupiter.params.provider.Arguments.of(
+                org.junit.jupiter.api.Named.of(name(ce), ce)));
+    }
+
     /** {@link #backends()} plus the REFERENCE backend (float64 rounded to float), for layout discipline checks. */
     static List<CrossEntropy> backendsWithReference() {
         List<CrossEntropy> list = backends();
@@ -214,6 +220,18 @@ final class TestSupport {
     static float[] place(Layout l, float[] logical) {
         float[] a = buffer(l, 3, Float.NaN);
         put(a, l, logical);
+        return a;
+    }
+
+    /** Places per-row class vectors: {@code rowValues[r][c]} goes to element (n, c, i) of row r = n·inner + i. */
+    static float[] placeByRow(Layout l, float[][] rowValues) {
+        float[] a = buffer(l, 3, Float.NaN);
+        for (int r = 0; r < l.rows(); r++) {
+            int b = l.rowIndex(r);
+            for (int c = 0; c < l.classes(); c++) {
+                a[b + c * l.classStride()] = rowValues[r][c];
+            }
+        }
         return a;
     }
 
