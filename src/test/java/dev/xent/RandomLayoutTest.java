@@ -187,4 +187,55 @@ class RandomLayoutTest {
         Harness.sparseCategorical(ce, q, xl, y, yl, Harness.EPS, ol, ctx);
         Harness.sparseCategorical(ce, q, xl, y, yl, 1e-3f, ol, ctx + " eps=1e-3");
     }
+
+    /** Inputs may broadcast (stride 0): one label row shared by every n, logits repeated along the inner axis. */
+    @TestFactory
+    Stream<DynamicTest> broadcastInputs() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (CrossEntropy ce : TestSupport.backends()) {
+            for (int c : new int[] {1, 3, 17, 40}) {
+                for (int inner : new int[] {1, 5, 18}) {
+                    tests.add(DynamicTest.dynamicTest(TestSupport.name(ce) + " C=" + c + " inner=" + inner, () -> {
+                        SplittableRandom rnd = new SplittableRandom(c * 100 + inner);
+                        int n = 3;
+                        int size = n * c * inner;
+                        float[] xv = new float[size];
+                        float[] pv = new float[size];
+                        float[] tv = new float[size];
+                        for (int k = 0; k < size; k++) {
+                            xv[k] = gaussian(rnd) * 3;
+                            pv[k] = 0.05f + 0.9f * rnd.nextFloat();
+                            tv[k] = rnd.nextFloat();
+                        }
+                        int[] yv = new int[n * inner];
+                        for (int r = 0; r < yv.length; r++) {
+                            yv[r] = rnd.nextInt(c);
+                        }
+                        Layout xb = Layout.of(2, n, c, c, 1, inner, 0);              // logits shared along inner
+                        Layout xc = Layout.of(1, n, inner, c, 0, inner, 1);          // every class the same logit
+                        Layout tb = Layout.of(3, n, 0, c, inner, inner, 1);          // one label block for all n
+                        Layout yb = Layout.of(0, n, 0, 1, 1, inner, 1);              // sparse labels shared by all n
+                        Layout ol = TestSupport.rowsLayout(n, inner).withOffset(1);
+                        Layout el = Layout.channelsFirst(n, c, inner).withOffset(4);
+                        String ctx = "broadcast C=" + c + " inner=" + inner;
+                        for (Layout xl : new Layout[] {xb, xc}) {
+                            float[] x = place(xl, xv);
+                            float[] p = place(xl, pv);
+                            float[] t = place(tb, tv);
+                            int[] y = placeRows(yb, yv);
+                            Harness.softmax(ce, x, xl, t, tb, ol, ctx);
+                            Harness.sparse(ce, x, xl, y, yb, ol, ctx);
+                            Harness.sigmoid(ce, x, xl, t, tb, el, ctx);
+                            Harness.sigmoid(ce, x, xl, t, tb, ol, ctx);
+                            Harness.binary(ce, p, xl, t, tb, Harness.EPS, el, ctx);
+                            Harness.binary(ce, p, xl, t, tb, Harness.EPS, ol, ctx);
+                            Harness.categorical(ce, p, xl, t, tb, Harness.EPS, ol, ctx);
+                            Harness.sparseCategorical(ce, p, xl, y, yb, Harness.EPS, ol, ctx);
+                        }
+                    }));
+                }
+            }
+        }
+        return tests.stream();
+    }
 }
