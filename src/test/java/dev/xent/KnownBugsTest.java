@@ -85,4 +85,30 @@ class KnownBugsTest {
         ce.sigmoidCrossEntropyWithLogits(x, cf, z, cf, m8, Layout.rowsOf(cf));
         assertClose(3e38, m8[0], "channels-first mean of two 3e38 losses");
     }
+
+    @Test
+    @Disabled("bug E: SCALAR and VECTOR softmax CE with dense labels form (m - x_c) in float before weighting it by t_c, "
+            + "so labels of mixed sign (documented as legal) lose the cancellation: x = [0.59228516, -10000.517, -10000.613], "
+            + "t = [0, 1, -1] gives -0.095703125, float64 reference -0.0966796875 (abs. error 9.8e-4); "
+            + "ScalarKernels.softmaxRow needs (double) m - xc")
+    void mixedSignLabelsKeepTheirPrecision() {
+        float[] x = {0.59228516f, -10000.517f, -10000.613f};
+        float[] t = {0f, 1f, -1f};
+        double exact = (double) x[2] - x[1];   // Σ t_c (lse − x_c) with t = [0, 1, -1] is x_2 − x_1
+        assertEquals(dev.xent.internal.reference.ReferenceKernels.softmaxRow(x, 0, 1, 3, t, 0, 1), exact, 1e-12);
+        for (CrossEntropy ce : TestSupport.backends()) {
+            float[] out = new float[1];
+            ce.softmaxCrossEntropyWithLogits(x, t, 3, out);
+            assertClose(exact, out[0], TestSupport.name(ce));
+        }
+    }
+
+    @Test
+    @Disabled("bug F (minor): Layout.channelsFirst(1, 65536, 65536) throws ArithmeticException (Math.multiplyExact) "
+            + "instead of an IllegalArgumentException naming the arguments, unlike Layout.of(int[], int) for the same shape")
+    void channelsFirstOverflowIsAnIllegalArgument() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Layout.channelsFirst(1, 65536, 65536));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("65536"), e.getMessage());
+    }
 }
