@@ -88,8 +88,8 @@ public final class CrossEntropy {
      */
     public void softmaxCrossEntropyWithLogits(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
                                               float[] losses, Layout lossesLayout) {
-        checkLogits("logits", logits, logitsLayout, true);
-        checkDense("labels", labels, labelsLayout, logitsLayout);
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
+        checkDense(labels, labelsLayout, logitsLayout);
         checkRows(losses, lossesLayout, logitsLayout, logits, labels);
         kernels.softmaxCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
@@ -115,7 +115,7 @@ public final class CrossEntropy {
      */
     public void sparseSoftmaxCrossEntropyWithLogits(float[] logits, Layout logitsLayout, int[] labels, Layout labelsLayout,
                                                     float[] losses, Layout lossesLayout) {
-        checkLogits("logits", logits, logitsLayout, true);
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
         checkSparse(labels, labelsLayout, logitsLayout);
         checkRows(losses, lossesLayout, logitsLayout, logits, null);
         kernels.sparseSoftmaxCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
@@ -141,8 +141,8 @@ public final class CrossEntropy {
      */
     public void sigmoidCrossEntropyWithLogits(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
                                               float[] losses, Layout lossesLayout) {
-        checkLogits("logits", logits, logitsLayout, false);
-        checkDense("labels", labels, labelsLayout, logitsLayout);
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, false);
+        checkDense(labels, labelsLayout, logitsLayout);
         checkElementwise(losses, lossesLayout, logitsLayout, logits, labels);
         kernels.sigmoidCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
@@ -158,8 +158,9 @@ public final class CrossEntropy {
 
     /**
      * Binary cross-entropy from probabilities, as Keras {@code binary_crossentropy(from_logits=False)}:
-     * {@code p} is clipped to {@code [ε, 1−ε]} (in float), then
-     * {@code loss = −(z·log p + (1−z)·log(1−p))} per element. Elementwise or the mean over the class axis
+     * {@code p} is clipped to {@code [ε, 1−ε]}, then {@code loss = −(z·log p + (1−z)·log(1−p))} per element, with
+     * {@code 1 − p} formed before the clip so that {@code p = 1, z = 0} gives {@code −log ε = 16.118095} (for
+     * ε = 1e-7) just as {@code p = 0, z = 1} does, where float32 Keras gives 15.942385 for the former. Elementwise or the mean over the class axis
      * (Keras), chosen by the shape of {@code lossesLayout} as for
      * {@link #sigmoidCrossEntropyWithLogits(float[], Layout, float[], Layout, float[], Layout)}.
      *
@@ -168,8 +169,8 @@ public final class CrossEntropy {
      */
     public void binaryCrossEntropy(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
                                    float epsilon, float[] losses, Layout lossesLayout) {
-        checkLogits("probabilities", probabilities, probabilitiesLayout, false);
-        checkDense("labels", labels, labelsLayout, probabilitiesLayout);
+        checkLogits("probabilities", probabilities, "probabilitiesLayout", probabilitiesLayout, false);
+        checkDense(labels, labelsLayout, probabilitiesLayout);
         Checks.epsilon(epsilon);
         checkElementwise(losses, lossesLayout, probabilitiesLayout, probabilities, labels);
         kernels.binaryCrossEntropy(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
@@ -185,8 +186,8 @@ public final class CrossEntropy {
      */
     public void categoricalCrossEntropy(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
                                         float epsilon, float[] losses, Layout lossesLayout) {
-        checkLogits("probabilities", probabilities, probabilitiesLayout, true);
-        checkDense("labels", labels, labelsLayout, probabilitiesLayout);
+        checkLogits("probabilities", probabilities, "probabilitiesLayout", probabilitiesLayout, true);
+        checkDense(labels, labelsLayout, probabilitiesLayout);
         Checks.epsilon(epsilon);
         checkRows(losses, lossesLayout, probabilitiesLayout, probabilities, labels);
         kernels.categoricalCrossEntropy(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
@@ -202,7 +203,7 @@ public final class CrossEntropy {
      */
     public void sparseCategoricalCrossEntropy(float[] probabilities, Layout probabilitiesLayout, int[] labels,
                                               Layout labelsLayout, float epsilon, float[] losses, Layout lossesLayout) {
-        checkLogits("probabilities", probabilities, probabilitiesLayout, true);
+        checkLogits("probabilities", probabilities, "probabilitiesLayout", probabilitiesLayout, true);
         checkSparse(labels, labelsLayout, probabilitiesLayout);
         Checks.epsilon(epsilon);
         checkRows(losses, lossesLayout, probabilitiesLayout, probabilities, null);
@@ -222,20 +223,20 @@ public final class CrossEntropy {
         return Layout.rows(logits.length / classes, classes);
     }
 
-    private static void checkLogits(String name, float[] data, Layout layout, boolean reducesClasses) {
+    private static void checkLogits(String name, float[] data, String layoutName, Layout layout, boolean reducesClasses) {
         Checks.notNull(name, data);
-        Checks.notNull(name + "Layout", layout);
+        Checks.notNull(layoutName, layout);
         if (reducesClasses && layout.classes() < 1) {
-            throw new IllegalArgumentException(name + "Layout: classes = " + layout.classes() + " must be at least 1");
+            throw new IllegalArgumentException(layoutName + ": classes = " + layout.classes() + " must be at least 1");
         }
         layout.checkFits(name, data.length);
     }
 
-    private static void checkDense(String name, float[] labels, Layout labelsLayout, Layout logitsLayout) {
-        Checks.notNull(name, labels);
-        Checks.notNull(name + "Layout", labelsLayout);
-        Checks.sameShape(name + "Layout", labelsLayout, logitsLayout);
-        labelsLayout.checkFits(name, labels.length);
+    private static void checkDense(float[] labels, Layout labelsLayout, Layout logitsLayout) {
+        Checks.notNull("labels", labels);
+        Checks.notNull("labelsLayout", labelsLayout);
+        Checks.sameShape("labelsLayout", labelsLayout, logitsLayout);
+        labelsLayout.checkFits("labels", labels.length);
     }
 
     private static void checkSparse(int[] labels, Layout labelsLayout, Layout logitsLayout) {

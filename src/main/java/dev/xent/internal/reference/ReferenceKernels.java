@@ -62,10 +62,11 @@ public final class ReferenceKernels implements Kernels {
         return Math.max(x, 0) - x * z + Math.log1p(Math.exp(-Math.abs(x)));
     }
 
-    /** {@code −(z·log p + (1−z)·log(1−p))}, p clipped to {@code [ε, 1−ε]}. */
+    /** {@code −(z·log p + (1−z)·log(1−p))}, p clipped to {@code [ε, 1−ε]} (so 1 − p to the same interval). */
     public static double binary(double p, double z, double eps) {
         double pc = Math.min(Math.max(p, eps), 1 - eps);
-        return -(z * Math.log(pc) + (1 - z) * Math.log(1 - pc));
+        double qc = Math.min(Math.max(1 - p, eps), 1 - eps);
+        return -(z * Math.log(pc) + (1 - z) * Math.log(qc));
     }
 
     /** {@code −Σ t_c·log clip(p_c / Σp, ε, 1−ε)}. */

@@ -11,17 +11,27 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The SIMD backend on {@code jdk.incubator.vector}.
  *
- * <p>Two vector paths per loss:
+ * <p>Three ways through a batch, chosen per call from the layouts:
  * <ul>
- *   <li><b>class axis contiguous</b> ({@code classStride == 1}): one row at a time, vectorised along the
- *       classes, the tail of the row under a mask; lanes are reduced at the end of the row.</li>
- *   <li><b>class axis strided, inner axis contiguous</b> ({@code innerStride == 1}, e.g. NCHW with the class
- *       axis 1): {@code L} neighbouring rows at a time, one per lane, vectorised across the inner positions;
- *       the maximum and the sums are taken vertically over the classes, so there are no gathers and no
- *       horizontal reductions; the tail of the inner axis under a mask.</li>
+ *   <li><b>rows</b> (class axis contiguous, {@code C ≥ L}): one row at a time, vectorised along the classes.
+ *       The row tail is one more full vector ending at the last class, its lanes that were already counted
+ *       masked out of the sums (the maximum does not mind counting them twice).</li>
+ *   <li><b>tiles</b>: {@code L} rows at once, one per lane, the maximum and the sums taken vertically over the
+ *       classes, so there are no horizontal reductions. Lane {@code j} of class {@code c} is at
+ *       {@code base + c·classStride + j·laneStride}. With the class axis strided and the inner axis contiguous
+ *       (NCHW, class axis 1) the lanes are neighbouring inner positions and the loads are plain loads; with
+ *       few classes ({@code C < L}, class axis last) the lanes are neighbouring rows, gathered
+ *       ({@code laneStride = rowStride}), so a 16-lane vector does not run mostly empty. The last tile
+ *       overlaps the one before it rather than running under a mask; overlapping rows get the same values.</li>
+ *   <li>anything else (neither axis contiguous, strides too wide to gather, a short batch at the very end of an
+ *       array) runs on the inherited scalar code, which computes the same formulas.</li>
  * </ul>
- * Any other layout (neither axis contiguous, or labels and outputs whose layouts do not allow the same
- * path) runs on the inherited scalar code, which computes the same formulas.
+ * Nothing here allocates: no masks from {@code indexInRange}, no masked stores and no {@code LOG1P} (each
+ * of which boxes on JDK 17), no lambdas.
+ *
+ * <p>Sums along a row are kept in float lanes for a block of {@link #BLOCK} classes and then added in double;
+ * vertical sums in a tile are compensated (Kahan). Either way the
+ * rounding error does not grow with the number of classes.
  *
  * <p>The species is {@link FloatVector#SPECIES_PREFERRED} unless the system property
  * {@code xent.vector.bits} is 64, 128, 256 or 512 (the tests run every width this way). It is read once,
@@ -35,16 +45,22 @@ public final class VectorKernels extends ScalarKernels {
     static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     static final int L = S.length();
 
+    /** Classes summed in float lanes before the partial sum is added in double (row path). */
+    static final int BLOCK = 1024;
+    /** The widest lane stride a tile gathers with. */
+    static final int MAX_LANE_STRIDE = 256;
+
+    private static final int[][] LANE_MAPS = laneMaps();
+    private static final float[] IOTA = iota();
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
 
-    /**
-     * Classes summed in float lanes before the partial sum is added into a double: bounds the rounding
-     * error of a row sum by about {@code BLOCK / L} float roundings whatever the row length.
-     */
-    static final int BLOCK = 1024;
-
-    /** Classes summed vertically in a tile before the block sum is folded, compensated, into the tile total. */
-    static final int TILE_BLOCK = 64;
+    // operation codes for the shared tile and row drivers
+    private static final int SOFTMAX = 0;
+    private static final int SPARSE_SOFTMAX = 1;
+    private static final int SIGMOID_MEAN = 2;
+    private static final int BINARY_MEAN = 3;
+    private static final int CATEGORICAL = 4;
+    private static final int SPARSE_CATEGORICAL = 5;
 
     private VectorKernels() {
     }
@@ -67,6 +83,25 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
+    private static int[][] laneMaps() {
+        int lanes = chooseSpecies().length();
+        int[][] maps = new int[MAX_LANE_STRIDE + 1][lanes];
+        for (int s = 0; s <= MAX_LANE_STRIDE; s++) {
+            for (int j = 0; j < lanes; j++) {
+                maps[s][j] = j * s;
+            }
+        }
+        return maps;
+    }
+
+    private static float[] iota() {
+        float[] a = new float[chooseSpecies().length()];
+        for (int j = 0; j < a.length; j++) {
+            a[j] = j;
+        }
+        return a;
+    }
+
     @Override
     public String name() {
         return "vector";
@@ -77,523 +112,574 @@ public final class VectorKernels extends ScalarKernels {
         return S.toString();
     }
 
-    /** The inner-axis path pays off once a row tile fills a good part of a vector. */
-    private static boolean innerPath(Layout l) {
-        return l.classStride() != 1 && l.innerStride() == 1 && l.inner() >= 2;
-    }
-
-    /** Per-row arrays (labels, losses) that go with an inner-path tile: L neighbouring rows are contiguous. */
-    private static boolean rowsContiguous(Layout rows) {
-        return rows.innerStride() == 1;
-    }
-
     // =====================================================================================================
-    // softmax cross-entropy, dense labels
+    // entry points
     // =====================================================================================================
 
     @Override
     public void softmaxCrossEntropy(float[] x, Layout xl, float[] t, Layout tl, float[] out, Layout ol) {
-        if (xl.classStride() == 1 && (tl.classStride() == 1 || tl.classes() == 1)) {
-            int rows = xl.rows();
-            int classes = xl.classes();
-            for (int r = 0; r < rows; r++) {
-                out[ol.rowIndex(r)] = softmaxRow(x, xl.rowIndex(r), classes, t, tl.rowIndex(r));
-            }
-        } else if (innerPath(xl) && tl.innerStride() == 1 && rowsContiguous(ol)) {
-            for (int n = 0; n < xl.outer(); n++) {
-                for (int i = 0; i < xl.inner(); i += L) {
-                    softmaxTile(x, xl, t, tl, out, ol, n, i);
-                }
-            }
-        } else {
+        if (!run(SOFTMAX, x, xl, t, tl, null, null, 0f, out, ol)) {
             super.softmaxCrossEntropy(x, xl, t, tl, out, ol);
         }
     }
 
-    private static float softmaxRow(float[] x, int xb, int classes, float[] t, int tb) {
-        float m = rowMax(x, xb, classes);
-        FloatVector vm = FloatVector.broadcast(S, m);
-        double d = 0;
-        double a = 0;
-        double ts = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector dv = FloatVector.zero(S);
-            FloatVector av = FloatVector.zero(S);
-            FloatVector tv = FloatVector.zero(S);
-            int c = c0;
-            for (int bound = c0 + S.loopBound(end - c0); c < bound; c += L) {
-                FloatVector v = FloatVector.fromArray(S, x, xb + c);
-                FloatVector t1 = FloatVector.fromArray(S, t, tb + c);
-                dv = dv.add(v.sub(vm).lanewise(VectorOperators.EXP));
-                av = av.add(t1.mul(vm.sub(v)), t1.compare(VectorOperators.NE, 0f));
-                tv = tv.add(t1);
-            }
-            if (c < end) {
-                VectorMask<Float> mask = S.indexInRange(c, end);
-                FloatVector v = FloatVector.fromArray(S, x, xb + c, mask);
-                FloatVector t1 = FloatVector.fromArray(S, t, tb + c, mask);
-                dv = dv.add(v.sub(vm).lanewise(VectorOperators.EXP), mask);
-                av = av.add(t1.mul(vm.sub(v)), t1.compare(VectorOperators.NE, 0f).and(mask));
-                tv = tv.add(t1, mask);
-            }
-            d += dv.reduceLanes(VectorOperators.ADD);
-            a += av.reduceLanes(VectorOperators.ADD);
-            ts += tv.reduceLanes(VectorOperators.ADD);
-        }
-        return (float) (a + Math.log(d) * ts);
-    }
-
-    private static void softmaxTile(float[] x, Layout xl, float[] t, Layout tl, float[] out, Layout ol, int n, int i) {
-        int classes = xl.classes();
-        int xs = xl.classStride();
-        int ts = tl.classStride();
-        int xb = xl.index(n, 0, i);
-        int tb = tl.index(n, 0, i);
-        VectorMask<Float> mask = S.indexInRange(i, xl.inner());
-        boolean full = mask.allTrue();
-        FloatVector vm = FloatVector.broadcast(S, NEG_INF);
-        for (int c = 0; c < classes; c++) {
-            vm = vm.max(load(x, xb + c * xs, mask, full));
-        }
-        // sums over blocks of TILE_BLOCK classes, each block folded into the totals with compensation
-        FloatVector d = FloatVector.zero(S);
-        FloatVector dc = d;
-        FloatVector a = d;
-        FloatVector ac = d;
-        FloatVector tsum = d;
-        FloatVector tc = d;
-        for (int c0 = 0; c0 < classes; c0 += TILE_BLOCK) {
-            int end = Math.min(classes, c0 + TILE_BLOCK);
-            FloatVector db = FloatVector.zero(S);
-            FloatVector ab = db;
-            FloatVector tb1 = db;
-            for (int c = c0; c < end; c++) {
-                FloatVector v = load(x, xb + c * xs, mask, full);
-                FloatVector tv = load(t, tb + c * ts, mask, full);
-                db = db.add(v.sub(vm).lanewise(VectorOperators.EXP));
-                ab = ab.add(tv.mul(vm.sub(v)), tv.compare(VectorOperators.NE, 0f));
-                tb1 = tb1.add(tv);
-            }
-            FloatVector y = db.sub(dc);
-            FloatVector sum = d.add(y);
-            dc = sum.sub(d).sub(y);
-            d = sum;
-            y = ab.sub(ac);
-            sum = a.add(y);
-            ac = sum.sub(a).sub(y);
-            a = sum;
-            y = tb1.sub(tc);
-            sum = tsum.add(y);
-            tc = sum.sub(tsum).sub(y);
-            tsum = sum;
-        }
-        FloatVector loss = a.add(d.lanewise(VectorOperators.LOG).mul(tsum));
-        store(loss, out, ol, n * xl.inner() + i, mask, full);
-    }
-
-    // =====================================================================================================
-    // sparse softmax cross-entropy
-    // =====================================================================================================
-
     @Override
     public void sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
-        if (xl.classStride() == 1) {
-            int rows = xl.rows();
-            int classes = xl.classes();
-            for (int r = 0; r < rows; r++) {
-                int xb = xl.rowIndex(r);
-                float m = rowMax(x, xb, classes);
-                float d = rowSumExp(x, xb, classes, m);
-                out[ol.rowIndex(r)] = (float) ((m - x[xb + y[yl.rowIndex(r)]]) + Math.log(d));
-            }
-        } else if (innerPath(xl) && rowsContiguous(yl) && rowsContiguous(ol)) {
-            for (int n = 0; n < xl.outer(); n++) {
-                for (int i = 0; i < xl.inner(); i += L) {
-                    sparseSoftmaxTile(x, xl, y, yl, out, ol, n, i);
-                }
-            }
-        } else {
+        if (!run(SPARSE_SOFTMAX, x, xl, null, null, y, yl, 0f, out, ol)) {
             super.sparseSoftmaxCrossEntropy(x, xl, y, yl, out, ol);
         }
     }
 
-    private static void sparseSoftmaxTile(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol, int n, int i) {
-        int classes = xl.classes();
-        int xs = xl.classStride();
-        int xb = xl.index(n, 0, i);
-        int r = n * xl.inner() + i;
-        VectorMask<Float> mask = S.indexInRange(i, xl.inner());
-        boolean full = mask.allTrue();
-        IntVector yv = full ? IntVector.fromArray(SI, y, yl.rowIndex(r))
-                : IntVector.fromArray(SI, y, yl.rowIndex(r), SI.indexInRange(i, xl.inner()));
-        FloatVector vm = FloatVector.broadcast(S, NEG_INF);
-        for (int c = 0; c < classes; c++) {
-            vm = vm.max(load(x, xb + c * xs, mask, full));
-        }
-        FloatVector d = FloatVector.zero(S);
-        FloatVector dc = d;
-        FloatVector xy = d;
-        for (int c0 = 0; c0 < classes; c0 += TILE_BLOCK) {
-            int end = Math.min(classes, c0 + TILE_BLOCK);
-            FloatVector db = FloatVector.zero(S);
-            for (int c = c0; c < end; c++) {
-                FloatVector v = load(x, xb + c * xs, mask, full);
-                db = db.add(v.sub(vm).lanewise(VectorOperators.EXP));
-                xy = xy.blend(v, yv.compare(VectorOperators.EQ, c).cast(S));
-            }
-            FloatVector t = db.sub(dc);
-            FloatVector sum = d.add(t);
-            dc = sum.sub(d).sub(t);
-            d = sum;
-        }
-        FloatVector loss = vm.sub(xy).add(d.lanewise(VectorOperators.LOG));
-        store(loss, out, ol, r, mask, full);
-    }
-
-    // =====================================================================================================
-    // sigmoid cross-entropy and binary cross-entropy from probabilities (elementwise or mean over classes)
-    // =====================================================================================================
-
     @Override
     public void sigmoidCrossEntropy(float[] x, Layout xl, float[] z, Layout zl, float[] out, Layout ol) {
-        if (!elementwise(false, x, xl, z, zl, 0f, out, ol)) {
+        boolean done = ol.classes() == xl.classes()
+                ? elementwise(false, x, xl, z, zl, 0f, out, ol)
+                : run(SIGMOID_MEAN, x, xl, z, zl, null, null, 0f, out, ol);
+        if (!done) {
             super.sigmoidCrossEntropy(x, xl, z, zl, out, ol);
         }
     }
 
     @Override
     public void binaryCrossEntropy(float[] p, Layout pl, float[] z, Layout zl, float eps, float[] out, Layout ol) {
-        if (!elementwise(true, p, pl, z, zl, eps, out, ol)) {
+        boolean done = ol.classes() == pl.classes()
+                ? elementwise(true, p, pl, z, zl, eps, out, ol)
+                : run(BINARY_MEAN, p, pl, z, zl, null, null, eps, out, ol);
+        if (!done) {
             super.binaryCrossEntropy(p, pl, z, zl, eps, out, ol);
         }
     }
 
-    /** Runs the elementwise losses on a vector path if the layouts allow one; false if they do not. */
-    private static boolean elementwise(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl, float eps,
-                                       float[] out, Layout ol) {
-        int classes = xl.classes();
-        boolean mean = ol.classes() != classes;
-        if (!mean) {
-            if (xl.classStride() == 1 && zl.classStride() == 1 && ol.classStride() == 1) {
-                for (int r = 0, rows = xl.rows(); r < rows; r++) {
-                    run(probabilities, x, xl.rowIndex(r), z, zl.rowIndex(r), eps, out, ol.rowIndex(r), classes);
-                }
-                return true;
-            }
-            if (xl.innerStride() == 1 && zl.innerStride() == 1 && ol.innerStride() == 1 && xl.inner() > 1) {
-                for (int n = 0; n < xl.outer(); n++) {
-                    for (int c = 0; c < classes; c++) {
-                        run(probabilities, x, xl.index(n, c, 0), z, zl.index(n, c, 0), eps, out, ol.index(n, c, 0), xl.inner());
-                    }
-                }
-                return true;
-            }
-            return false;
-        }
-        if (xl.classStride() == 1 && zl.classStride() == 1) {
-            for (int r = 0, rows = xl.rows(); r < rows; r++) {
-                out[ol.rowIndex(r)] = rowMean(probabilities, x, xl.rowIndex(r), z, zl.rowIndex(r), eps, classes);
-            }
-            return true;
-        }
-        if (innerPath(xl) && zl.innerStride() == 1 && rowsContiguous(ol)) {
-            for (int n = 0; n < xl.outer(); n++) {
-                for (int i = 0; i < xl.inner(); i += L) {
-                    meanTile(probabilities, x, xl, z, zl, eps, out, ol, n, i);
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    /** The elementwise loss of one vector. */
-    private static FloatVector loss(boolean probabilities, FloatVector v, FloatVector zv, float eps) {
-        if (probabilities) {
-            FloatVector pc = v.max(eps).min(1f - eps);
-            FloatVector one = FloatVector.broadcast(S, 1f);
-            return zv.mul(pc.lanewise(VectorOperators.LOG))
-                    .add(one.sub(zv).mul(one.sub(pc).lanewise(VectorOperators.LOG)))
-                    .neg();
-        }
-        FloatVector softplus = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP)
-                .lanewise(VectorOperators.LOG1P);
-        return v.max(0f).sub(v.mul(zv)).add(softplus);
-    }
-
-    private static void run(boolean probabilities, float[] x, int xb, float[] z, int zb, float eps, float[] out, int ob, int len) {
-        int bound = S.loopBound(len);
-        int k = 0;
-        for (; k < bound; k += L) {
-            loss(probabilities, FloatVector.fromArray(S, x, xb + k), FloatVector.fromArray(S, z, zb + k), eps)
-                    .intoArray(out, ob + k);
-        }
-        if (k < len) {
-            VectorMask<Float> mask = S.indexInRange(k, len);
-            loss(probabilities, FloatVector.fromArray(S, x, xb + k, mask), FloatVector.fromArray(S, z, zb + k, mask), eps)
-                    .intoArray(out, ob + k, mask);
-        }
-    }
-
-    private static float rowMean(boolean probabilities, float[] x, int xb, float[] z, int zb, float eps, int classes) {
-        double sum = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
-            int c = c0;
-            for (int bound = c0 + S.loopBound(end - c0); c < bound; c += L) {
-                acc = acc.add(loss(probabilities, FloatVector.fromArray(S, x, xb + c), FloatVector.fromArray(S, z, zb + c), eps));
-            }
-            if (c < end) {
-                VectorMask<Float> mask = S.indexInRange(c, end);
-                acc = acc.add(loss(probabilities, FloatVector.fromArray(S, x, xb + c, mask),
-                        FloatVector.fromArray(S, z, zb + c, mask), eps), mask);
-            }
-            sum += acc.reduceLanes(VectorOperators.ADD);
-        }
-        return (float) (sum / classes);
-    }
-
-    private static void meanTile(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl, float eps,
-                                 float[] out, Layout ol, int n, int i) {
-        int classes = xl.classes();
-        int xb = xl.index(n, 0, i);
-        int zb = zl.index(n, 0, i);
-        VectorMask<Float> mask = S.indexInRange(i, xl.inner());
-        boolean full = mask.allTrue();
-        FloatVector acc = FloatVector.zero(S);
-        FloatVector comp = acc;
-        for (int c0 = 0; c0 < classes; c0 += TILE_BLOCK) {
-            int end = Math.min(classes, c0 + TILE_BLOCK);
-            FloatVector block = FloatVector.zero(S);
-            for (int c = c0; c < end; c++) {
-                block = block.add(loss(probabilities, load(x, xb + c * xl.classStride(), mask, full),
-                        load(z, zb + c * zl.classStride(), mask, full), eps));
-            }
-            FloatVector t = block.sub(comp);
-            FloatVector sum = acc.add(t);
-            comp = sum.sub(acc).sub(t);
-            acc = sum;
-        }
-        store(acc.div(classes), out, ol, n * xl.inner() + i, mask, full);
-    }
-
-    // =====================================================================================================
-    // categorical and sparse categorical cross-entropy from probabilities
-    // =====================================================================================================
-
     @Override
     public void categoricalCrossEntropy(float[] p, Layout pl, float[] t, Layout tl, float eps, float[] out, Layout ol) {
-        if (pl.classStride() == 1 && (tl.classStride() == 1 || tl.classes() == 1)) {
-            int rows = pl.rows();
-            int classes = pl.classes();
-            for (int r = 0; r < rows; r++) {
-                out[ol.rowIndex(r)] = categoricalRow(p, pl.rowIndex(r), classes, t, tl.rowIndex(r), eps);
-            }
-        } else if (innerPath(pl) && tl.innerStride() == 1 && rowsContiguous(ol)) {
-            for (int n = 0; n < pl.outer(); n++) {
-                for (int i = 0; i < pl.inner(); i += L) {
-                    categoricalTile(p, pl, t, tl, eps, out, ol, n, i);
-                }
-            }
-        } else {
+        if (!run(CATEGORICAL, p, pl, t, tl, null, null, eps, out, ol)) {
             super.categoricalCrossEntropy(p, pl, t, tl, eps, out, ol);
         }
     }
 
-    private static float categoricalRow(float[] p, int pb, int classes, float[] t, int tb, float eps) {
-        FloatVector vs = FloatVector.broadcast(S, rowSum(p, pb, classes));
-        double loss = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
-            int c = c0;
-            for (int bound = c0 + S.loopBound(end - c0); c < bound; c += L) {
-                FloatVector q = FloatVector.fromArray(S, p, pb + c).div(vs).max(eps).min(1f - eps);
-                acc = acc.add(FloatVector.fromArray(S, t, tb + c).mul(q.lanewise(VectorOperators.LOG)));
-            }
-            if (c < end) {
-                VectorMask<Float> mask = S.indexInRange(c, end);
-                FloatVector q = FloatVector.fromArray(S, p, pb + c, mask).div(vs).max(eps).min(1f - eps);
-                acc = acc.add(FloatVector.fromArray(S, t, tb + c, mask).mul(q.lanewise(VectorOperators.LOG)), mask);
-            }
-            loss -= acc.reduceLanes(VectorOperators.ADD);
-        }
-        return (float) loss;
-    }
-
-    private static void categoricalTile(float[] p, Layout pl, float[] t, Layout tl, float eps, float[] out, Layout ol,
-                                        int n, int i) {
-        int classes = pl.classes();
-        int ps = pl.classStride();
-        int pb = pl.index(n, 0, i);
-        int tb = tl.index(n, 0, i);
-        VectorMask<Float> mask = S.indexInRange(i, pl.inner());
-        boolean full = mask.allTrue();
-        FloatVector s = columnSum(p, pb, ps, classes, mask, full);
-        FloatVector acc = FloatVector.zero(S);
-        FloatVector comp = acc;
-        for (int c0 = 0; c0 < classes; c0 += TILE_BLOCK) {
-            int end = Math.min(classes, c0 + TILE_BLOCK);
-            FloatVector block = FloatVector.zero(S);
-            for (int c = c0; c < end; c++) {
-                FloatVector q = load(p, pb + c * ps, mask, full).div(s).max(eps).min(1f - eps);
-                block = block.add(load(t, tb + c * tl.classStride(), mask, full).mul(q.lanewise(VectorOperators.LOG)));
-            }
-            FloatVector y = block.sub(comp);
-            FloatVector sum = acc.add(y);
-            comp = sum.sub(acc).sub(y);
-            acc = sum;
-        }
-        store(acc.neg(), out, ol, n * pl.inner() + i, mask, full);
-    }
-
     @Override
     public void sparseCategoricalCrossEntropy(float[] p, Layout pl, int[] y, Layout yl, float eps, float[] out, Layout ol) {
-        if (pl.classStride() == 1) {
-            int rows = pl.rows();
-            int classes = pl.classes();
-            for (int r = 0; r < rows; r++) {
-                int pb = pl.rowIndex(r);
-                float s = rowSum(p, pb, classes);
-                float q = Math.min(Math.max(p[pb + y[yl.rowIndex(r)]] / s, eps), 1f - eps);
-                out[ol.rowIndex(r)] = (float) -Math.log(q);
-            }
-        } else if (innerPath(pl) && rowsContiguous(yl) && rowsContiguous(ol)) {
-            for (int n = 0; n < pl.outer(); n++) {
-                for (int i = 0; i < pl.inner(); i += L) {
-                    sparseCategoricalTile(p, pl, y, yl, eps, out, ol, n, i);
-                }
-            }
-        } else {
+        if (!run(SPARSE_CATEGORICAL, p, pl, null, null, y, yl, eps, out, ol)) {
             super.sparseCategoricalCrossEntropy(p, pl, y, yl, eps, out, ol);
         }
     }
 
-    private static void sparseCategoricalTile(float[] p, Layout pl, int[] y, Layout yl, float eps, float[] out, Layout ol,
-                                              int n, int i) {
-        int classes = pl.classes();
-        int ps = pl.classStride();
-        int pb = pl.index(n, 0, i);
-        int r = n * pl.inner() + i;
-        VectorMask<Float> mask = S.indexInRange(i, pl.inner());
-        boolean full = mask.allTrue();
-        IntVector yv = full ? IntVector.fromArray(SI, y, yl.rowIndex(r))
-                : IntVector.fromArray(SI, y, yl.rowIndex(r), SI.indexInRange(i, pl.inner()));
-        FloatVector py = FloatVector.zero(S);
-        for (int c = 0; c < classes; c++) {
-            py = py.blend(load(p, pb + c * ps, mask, full), yv.compare(VectorOperators.EQ, c).cast(S));
+    // =====================================================================================================
+    // drivers: choose rows or tiles, walk the batch
+    // =====================================================================================================
+
+    /**
+     * Runs a per-row loss through the row or tile path; returns false (nothing written) when neither fits the
+     * layouts. {@code t} are the dense labels (or {@code z}), {@code y} the integer labels; one of them is null.
+     */
+    private static boolean run(int op, float[] x, Layout xl, float[] t, Layout tl, int[] y, Layout yl, float eps,
+                               float[] out, Layout ol) {
+        int classes = xl.classes();
+        int rows = xl.rows();
+        if (xl.classStride() == 1 && (t == null || tl.classStride() == 1) && classes >= L) {
+            for (int r = 0; r < rows; r++) {
+                out[ol.rowIndex(r)] = row(op, x, xl.rowIndex(r), classes, t, t == null ? 0 : tl.rowIndex(r),
+                        y == null ? 0 : y[yl.rowIndex(r)], eps);
+            }
+            return true;
         }
-        FloatVector q = py.div(columnSum(p, pb, ps, classes, mask, full)).max(eps).min(1f - eps);
-        store(q.lanewise(VectorOperators.LOG).neg(), out, ol, r, mask, full);
+        if (xl.classStride() == 1 && classes < L && xl.inner() == 1) {
+            return packedTiles(op, x, xl, t, tl, y, yl, eps, out, ol);
+        }
+        if (xl.innerStride() == 1 && xl.inner() >= 2) {
+            return innerTiles(op, x, xl, t, tl, y, yl, eps, out, ol);
+        }
+        return false;
+    }
+
+    /** Few classes, class axis last: lanes are neighbouring rows, {@code rowStride} apart. */
+    private static boolean packedTiles(int op, float[] x, Layout xl, float[] t, Layout tl, int[] y, Layout yl, float eps,
+                                       float[] out, Layout ol) {
+        int rows = xl.rows();
+        int xls = xl.outerStride();
+        int tls = t == null ? 0 : tl.outerStride();
+        int yls = y == null ? 0 : yl.outerStride();
+        int ols = ol.outerStride();
+        if (xls > MAX_LANE_STRIDE || tls > MAX_LANE_STRIDE || yls > MAX_LANE_STRIDE || ols > MAX_LANE_STRIDE) {
+            return false;
+        }
+        int classes = xl.classes();
+        int xs = xl.classStride();
+        int ts = t == null ? 0 : tl.classStride();
+        if (rows < L) {
+            // one partial tile, if its idle lanes still read inside the arrays
+            if (rows == 0) {
+                return true;
+            }
+            if (!partialFits(x, xl.offset(), xs, xls, classes, t, t == null ? 0 : tl.offset(), ts, tls,
+                    y, y == null ? 0 : yl.offset(), yls)) {
+                return false;
+            }
+            tile(op, x, xl.offset(), xs, xls, classes, t, t == null ? 0 : tl.offset(), ts, tls,
+                    y, y == null ? 0 : yl.offset(), yls, eps, out, ol.offset(), ols, rows);
+            return true;
+        }
+        for (int r0 = 0; ; r0 += L) {
+            int r = Math.min(r0, rows - L);
+            tile(op, x, xl.offset() + r * xls, xs, xls, classes, t, t == null ? 0 : tl.offset() + r * tls, ts, tls,
+                    y, y == null ? 0 : yl.offset() + r * yls, yls, eps, out, ol.offset() + r * ols, ols, L);
+            if (r == rows - L) {
+                return true;
+            }
+        }
+    }
+
+    /** Class axis strided, inner axis contiguous: lanes are neighbouring inner positions. */
+    private static boolean innerTiles(int op, float[] x, Layout xl, float[] t, Layout tl, int[] y, Layout yl, float eps,
+                                      float[] out, Layout ol) {
+        int inner = xl.inner();
+        int tls = t == null ? 0 : tl.innerStride();
+        int yls = y == null ? 0 : yl.innerStride();
+        int ols = ol.innerStride();
+        if (tls > MAX_LANE_STRIDE || yls > MAX_LANE_STRIDE || ols > MAX_LANE_STRIDE) {
+            return false;
+        }
+        int classes = xl.classes();
+        int xs = xl.classStride();
+        int ts = t == null ? 0 : tl.classStride();
+        if (inner < L) {
+            for (int n = 0; n < xl.outer(); n++) {
+                if (!partialFits(x, xl.index(n, 0, 0), xs, 1, classes, t, t == null ? 0 : tl.index(n, 0, 0), ts, tls,
+                        y, y == null ? 0 : yl.index(n, 0, 0), yls)) {
+                    return false; // nothing written yet: the scalar code takes the whole call
+                }
+            }
+            for (int n = 0; n < xl.outer(); n++) {
+                tile(op, x, xl.index(n, 0, 0), xs, 1, classes, t, t == null ? 0 : tl.index(n, 0, 0), ts, tls,
+                        y, y == null ? 0 : yl.index(n, 0, 0), yls, eps, out, ol.index(n, 0, 0), ols, inner);
+            }
+            return true;
+        }
+        for (int n = 0; n < xl.outer(); n++) {
+            for (int i0 = 0; ; i0 += L) {
+                int i = Math.min(i0, inner - L);
+                tile(op, x, xl.index(n, 0, i), xs, 1, classes, t, t == null ? 0 : tl.index(n, 0, i), ts, tls,
+                        y, y == null ? 0 : yl.index(n, 0, i), yls, eps, out, ol.index(n, 0, i), ols, L);
+                if (i == inner - L) {
+                    break;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether all L lanes of a tile starting at these bases read inside their arrays. */
+    private static boolean partialFits(float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
+                                       int[] y, int yb, int yls) {
+        long last = (long) (L - 1);
+        if (xb + last * xls + (long) (classes - 1) * xs >= x.length) {
+            return false;
+        }
+        if (t != null && tb + last * tls + (long) (classes - 1) * ts >= t.length) {
+            return false;
+        }
+        return y == null || yb + last * yls < y.length;
+    }
+
+    private static float row(int op, float[] x, int xb, int classes, float[] t, int tb, int y, float eps) {
+        switch (op) {
+            case SOFTMAX:
+                return softmaxRow(x, xb, classes, t, tb);
+            case SPARSE_SOFTMAX: {
+                float m = rowMax(x, xb, classes);
+                return (float) ((m - x[xb + y]) + Math.log(rowSumExp(x, xb, classes, m)));
+            }
+            case SIGMOID_MEAN:
+                return meanRow(false, x, xb, t, tb, eps, classes);
+            case BINARY_MEAN:
+                return meanRow(true, x, xb, t, tb, eps, classes);
+            case CATEGORICAL:
+                return categoricalRow(x, xb, classes, t, tb, eps);
+            case SPARSE_CATEGORICAL: {
+                float q = Math.min(Math.max(x[xb + y] / rowSum(x, xb, classes), eps), 1f - eps);
+                return (float) -Math.log(q);
+            }
+            default:
+                throw new AssertionError(op);
+        }
+    }
+
+    private static void tile(int op, float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
+                             int[] y, int yb, int yls, float eps, float[] out, int ob, int ols, int count) {
+        switch (op) {
+            case SOFTMAX:
+                softmaxTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
+                break;
+            case SPARSE_SOFTMAX:
+                sparseSoftmaxTile(x, xb, xs, xls, classes, y, yb, yls, out, ob, ols, count);
+                break;
+            case SIGMOID_MEAN:
+                meanTile(false, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                break;
+            case BINARY_MEAN:
+                meanTile(true, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                break;
+            case CATEGORICAL:
+                categoricalTile(x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                break;
+            case SPARSE_CATEGORICAL:
+                sparseCategoricalTile(x, xb, xs, xls, classes, y, yb, yls, eps, out, ob, ols, count);
+                break;
+            default:
+                throw new AssertionError(op);
+        }
     }
 
     // =====================================================================================================
-    // shared row passes and tile loads/stores
+    // row path: one row, vectorised along contiguous classes, C ≥ L
     // =====================================================================================================
 
-    /** {@code max_c x[xb + c]}, NaN if any element is NaN. */
+    /** Lanes {@code L − rem .. L−1}: the new elements of the overlapping last vector of a row. */
+    private static VectorMask<Float> tailMask(int rem) {
+        return FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - rem));
+    }
+
+    /** {@code max_c x[xb + c]}, NaN if any element is NaN; {@code classes ≥ L}. */
     static float rowMax(float[] x, int xb, int classes) {
-        FloatVector m0 = FloatVector.broadcast(S, NEG_INF);
+        FloatVector m0 = FloatVector.fromArray(S, x, xb + classes - L);
         FloatVector m1 = m0;
         int c = 0;
-        int bound2 = classes - 2 * L;
-        for (; c <= bound2; c += 2 * L) {
+        for (int bound2 = classes - 2 * L; c <= bound2; c += 2 * L) {
             m0 = m0.max(FloatVector.fromArray(S, x, xb + c));
             m1 = m1.max(FloatVector.fromArray(S, x, xb + c + L));
         }
         if (c + L <= classes) {
             m0 = m0.max(FloatVector.fromArray(S, x, xb + c));
-            c += L;
-        }
-        if (c < classes) {
-            VectorMask<Float> mask = S.indexInRange(c, classes);
-            m1 = m1.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xb + c, mask), mask);
         }
         return m0.max(m1).reduceLanes(VectorOperators.MAX);
     }
 
-    /** {@code Σ_c exp(x[xb + c] − m)}: float lanes within a block of {@link #BLOCK} classes, blocks added in double. */
+    /** {@code Σ_c exp(x[xb + c] − m)}, {@code classes ≥ L}. */
     static float rowSumExp(float[] x, int xb, int classes, float m) {
-        if (classes <= BLOCK) {
-            return sumExpBlock(x, xb, classes, m);
-        }
-        double d = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            d += sumExpBlock(x, xb + c0, Math.min(BLOCK, classes - c0), m);
-        }
-        return (float) d;
-    }
-
-    private static float sumExpBlock(float[] x, int xb, int len, float m) {
         FloatVector vm = FloatVector.broadcast(S, m);
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        int c = 0;
-        for (int bound2 = len - 2 * L; c <= bound2; c += 2 * L) {
-            s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
-            s1 = s1.add(FloatVector.fromArray(S, x, xb + c + L).sub(vm).lanewise(VectorOperators.EXP));
-        }
-        if (c + L <= len) {
-            s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
-            c += L;
-        }
-        if (c < len) {
-            VectorMask<Float> mask = S.indexInRange(c, len);
-            s1 = s1.add(FloatVector.fromArray(S, x, xb + c, mask).sub(vm).lanewise(VectorOperators.EXP), mask);
-        }
-        return s0.add(s1).reduceLanes(VectorOperators.ADD);
-    }
-
-    /** {@code Σ_c p[pb + c]}: float lanes within a block of {@link #BLOCK} classes, blocks added in double. */
-    static float rowSum(float[] p, int pb, int classes) {
+        int bound = S.loopBound(classes);
         double total = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
+        int c = 0;
+        while (c < bound) {
+            int end = Math.min(bound, c + BLOCK);
             FloatVector s0 = FloatVector.zero(S);
-            int c = c0;
-            for (int bound = c0 + S.loopBound(end - c0); c < bound; c += L) {
-                s0 = s0.add(FloatVector.fromArray(S, p, pb + c));
+            FloatVector s1 = s0;
+            for (; c + L < end; c += 2 * L) {
+                s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
+                s1 = s1.add(FloatVector.fromArray(S, x, xb + c + L).sub(vm).lanewise(VectorOperators.EXP));
             }
             if (c < end) {
-                VectorMask<Float> mask = S.indexInRange(c, end);
-                s0 = s0.add(FloatVector.fromArray(S, p, pb + c, mask), mask);
+                s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
+                c += L;
             }
-            total += s0.reduceLanes(VectorOperators.ADD);
+            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+        }
+        int rem = classes - bound;
+        if (rem > 0) {
+            FloatVector e = FloatVector.fromArray(S, x, xb + classes - L).sub(vm).lanewise(VectorOperators.EXP);
+            total += FloatVector.zero(S).blend(e, tailMask(rem)).reduceLanes(VectorOperators.ADD);
         }
         return (float) total;
     }
 
-    /** {@code Σ_c p[pb + c·ps + lane]} over the classes, in blocks of {@link #TILE_BLOCK} folded with compensation. */
-    private static FloatVector columnSum(float[] p, int pb, int ps, int classes, VectorMask<Float> mask, boolean full) {
+    /** {@code Σ_c p[pb + c]}, {@code classes ≥ L}. */
+    static float rowSum(float[] p, int pb, int classes) {
+        int bound = S.loopBound(classes);
+        double total = 0;
+        int c = 0;
+        while (c < bound) {
+            int end = Math.min(bound, c + BLOCK);
+            FloatVector s0 = FloatVector.zero(S);
+            for (; c < end; c += L) {
+                s0 = s0.add(FloatVector.fromArray(S, p, pb + c));
+            }
+            total += s0.reduceLanes(VectorOperators.ADD);
+        }
+        int rem = classes - bound;
+        if (rem > 0) {
+            FloatVector v = FloatVector.fromArray(S, p, pb + classes - L);
+            total += FloatVector.zero(S).blend(v, tailMask(rem)).reduceLanes(VectorOperators.ADD);
+        }
+        return (float) total;
+    }
+
+    private static float softmaxRow(float[] x, int xb, int classes, float[] t, int tb) {
+        FloatVector vm = FloatVector.broadcast(S, rowMax(x, xb, classes));
+        int bound = S.loopBound(classes);
+        double d = 0;
+        double a = 0;
+        double ts = 0;
+        int c = 0;
+        while (c < bound) {
+            int end = Math.min(bound, c + BLOCK);
+            FloatVector dv = FloatVector.zero(S);
+            FloatVector av = dv;
+            FloatVector tv = dv;
+            for (; c < end; c += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xb + c);
+                FloatVector t1 = FloatVector.fromArray(S, t, tb + c);
+                dv = dv.add(v.sub(vm).lanewise(VectorOperators.EXP));
+                av = av.add(t1.mul(vm.sub(v)).blend(0f, t1.compare(VectorOperators.EQ, 0f)));
+                tv = tv.add(t1);
+            }
+            d += dv.reduceLanes(VectorOperators.ADD);
+            a += av.reduceLanes(VectorOperators.ADD);
+            ts += tv.reduceLanes(VectorOperators.ADD);
+        }
+        int rem = classes - bound;
+        if (rem > 0) {
+            VectorMask<Float> keep = tailMask(rem);
+            FloatVector zero = FloatVector.zero(S);
+            FloatVector v = FloatVector.fromArray(S, x, xb + classes - L);
+            FloatVector t1 = FloatVector.fromArray(S, t, tb + classes - L);
+            d += zero.blend(v.sub(vm).lanewise(VectorOperators.EXP), keep).reduceLanes(VectorOperators.ADD);
+            a += zero.blend(t1.mul(vm.sub(v)), t1.compare(VectorOperators.NE, 0f).and(keep)).reduceLanes(VectorOperators.ADD);
+            ts += zero.blend(t1, keep).reduceLanes(VectorOperators.ADD);
+        }
+        return (float) (a + Math.log(d) * ts);
+    }
+
+    private static float meanRow(boolean probabilities, float[] x, int xb, float[] z, int zb, float eps, int classes) {
+        int bound = S.loopBound(classes);
+        double sum = 0;
+        int c = 0;
+        while (c < bound) {
+            int end = Math.min(bound, c + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; c < end; c += L) {
+                acc = acc.add(loss(probabilities, FloatVector.fromArray(S, x, xb + c), FloatVector.fromArray(S, z, zb + c), eps));
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        int rem = classes - bound;
+        if (rem > 0) {
+            FloatVector l = loss(probabilities, FloatVector.fromArray(S, x, xb + classes - L),
+                    FloatVector.fromArray(S, z, zb + classes - L), eps);
+            sum += FloatVector.zero(S).blend(l, tailMask(rem)).reduceLanes(VectorOperators.ADD);
+        }
+        return (float) (sum / classes);
+    }
+
+    private static float categoricalRow(float[] p, int pb, int classes, float[] t, int tb, float eps) {
+        FloatVector vs = FloatVector.broadcast(S, rowSum(p, pb, classes));
+        int bound = S.loopBound(classes);
+        double loss = 0;
+        int c = 0;
+        while (c < bound) {
+            int end = Math.min(bound, c + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (; c < end; c += L) {
+                FloatVector q = FloatVector.fromArray(S, p, pb + c).div(vs).max(eps).min(1f - eps);
+                acc = acc.add(FloatVector.fromArray(S, t, tb + c).mul(q.lanewise(VectorOperators.LOG)));
+            }
+            loss -= acc.reduceLanes(VectorOperators.ADD);
+        }
+        int rem = classes - bound;
+        if (rem > 0) {
+            FloatVector q = FloatVector.fromArray(S, p, pb + classes - L).div(vs).max(eps).min(1f - eps);
+            FloatVector l = FloatVector.fromArray(S, t, tb + classes - L).mul(q.lanewise(VectorOperators.LOG));
+            loss -= FloatVector.zero(S).blend(l, tailMask(rem)).reduceLanes(VectorOperators.ADD);
+        }
+        return (float) loss;
+    }
+
+    // =====================================================================================================
+    // tile path: L rows, one per lane, vertical over the classes
+    // =====================================================================================================
+
+    /** Lane j of {@code a[base + j·laneStride]}: a plain load for stride 1, a gather otherwise. */
+    private static FloatVector lanes(float[] a, int base, int laneStride) {
+        return laneStride == 1 ? FloatVector.fromArray(S, a, base) : FloatVector.fromArray(S, a, base, LANE_MAPS[laneStride], 0);
+    }
+
+    /**
+     * Integer labels as float lanes holding their bit patterns, compared with {@link #labelBits}: int-to-float
+     * mask casts and conversions box on JDK 17, reinterpretation does not. Labels are validated to
+     * {@code [0, C)}, and an array cannot hold a row with {@code C ≥ 0x7f800000} classes, so no pattern is a NaN
+     * and equal bits are equal floats (the JVM never flushes subnormals).
+     */
+    private static FloatVector labelLanes(int[] a, int base, int laneStride) {
+        IntVector v = laneStride == 1 ? IntVector.fromArray(SI, a, base) : IntVector.fromArray(SI, a, base, LANE_MAPS[laneStride], 0);
+        return v.reinterpretAsFloats();
+    }
+
+    private static float labelBits(int c) {
+        return Float.intBitsToFloat(c);
+    }
+
+    /** Stores the first {@code count} lanes to {@code out[ob + j·laneStride]}. */
+    private static void storeLanes(FloatVector v, float[] out, int ob, int laneStride, int count) {
+        if (count == L && laneStride == 1) {
+            v.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[ob + j * laneStride] = v.lane(j);
+            }
+        }
+    }
+
+    private static FloatVector tileMax(float[] x, int xb, int xs, int xls, int classes) {
+        FloatVector vm = FloatVector.broadcast(S, NEG_INF);
+        for (int c = 0; c < classes; c++) {
+            vm = vm.max(lanes(x, xb + c * xs, xls));
+        }
+        return vm;
+    }
+
+    private static void softmaxTile(float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
+                                    float[] out, int ob, int ols, int count) {
+        FloatVector vm = tileMax(x, xb, xs, xls, classes);
+        FloatVector d = FloatVector.zero(S);
+        FloatVector dc = d;
+        FloatVector a = d;
+        FloatVector tsum = d;
+        for (int c = 0; c < classes; c++) {
+            FloatVector v = lanes(x, xb + c * xs, xls);
+            FloatVector tv = lanes(t, tb + c * ts, tls);
+            // compensated (Kahan) sum of the exponentials: the error does not grow with the number of classes
+            FloatVector u = v.sub(vm).lanewise(VectorOperators.EXP).sub(dc);
+            FloatVector sum = d.add(u);
+            dc = sum.sub(d).sub(u);
+            d = sum;
+            a = a.add(tv.mul(vm.sub(v)).blend(0f, tv.compare(VectorOperators.EQ, 0f)));
+            tsum = tsum.add(tv);
+        }
+        storeLanes(a.add(d.lanewise(VectorOperators.LOG).mul(tsum)), out, ob, ols, count);
+    }
+
+    private static void sparseSoftmaxTile(float[] x, int xb, int xs, int xls, int classes, int[] y, int yb, int yls,
+                                          float[] out, int ob, int ols, int count) {
+        FloatVector yv = labelLanes(y, yb, yls);
+        FloatVector vm = tileMax(x, xb, xs, xls, classes);
+        FloatVector d = FloatVector.zero(S);
+        FloatVector dc = d;
+        FloatVector xy = d;
+        for (int c = 0; c < classes; c++) {
+            FloatVector v = lanes(x, xb + c * xs, xls);
+            FloatVector u = v.sub(vm).lanewise(VectorOperators.EXP).sub(dc);
+            FloatVector sum = d.add(u);
+            dc = sum.sub(d).sub(u);
+            d = sum;
+            xy = xy.blend(v, yv.compare(VectorOperators.EQ, labelBits(c)));
+        }
+        storeLanes(vm.sub(xy).add(d.lanewise(VectorOperators.LOG)), out, ob, ols, count);
+    }
+
+    private static void meanTile(boolean probabilities, float[] x, int xb, int xs, int xls, int classes,
+                                 float[] z, int zb, int zs, int zls, float eps, float[] out, int ob, int ols, int count) {
+        FloatVector acc = FloatVector.zero(S);
+        FloatVector comp = acc;
+        for (int c = 0; c < classes; c++) {
+            FloatVector u = loss(probabilities, lanes(x, xb + c * xs, xls), lanes(z, zb + c * zs, zls), eps).sub(comp);
+            FloatVector sum = acc.add(u);
+            comp = sum.sub(acc).sub(u);
+            acc = sum;
+        }
+        storeLanes(acc.div(classes), out, ob, ols, count);
+    }
+
+    private static FloatVector tileSum(float[] p, int pb, int ps, int pls, int classes) {
         FloatVector s = FloatVector.zero(S);
         FloatVector comp = s;
-        for (int c0 = 0; c0 < classes; c0 += TILE_BLOCK) {
-            int end = Math.min(classes, c0 + TILE_BLOCK);
-            FloatVector block = FloatVector.zero(S);
-            for (int c = c0; c < end; c++) {
-                block = block.add(load(p, pb + c * ps, mask, full));
-            }
-            FloatVector y = block.sub(comp);
-            FloatVector sum = s.add(y);
-            comp = sum.sub(s).sub(y);
+        for (int c = 0; c < classes; c++) {
+            FloatVector u = lanes(p, pb + c * ps, pls).sub(comp);
+            FloatVector sum = s.add(u);
+            comp = sum.sub(s).sub(u);
             s = sum;
         }
         return s;
     }
 
-    private static FloatVector load(float[] a, int index, VectorMask<Float> mask, boolean full) {
-        return full ? FloatVector.fromArray(S, a, index) : FloatVector.fromArray(S, a, index, mask);
+    private static void categoricalTile(float[] p, int pb, int ps, int pls, int classes, float[] t, int tb, int ts, int tls,
+                                        float eps, float[] out, int ob, int ols, int count) {
+        FloatVector s = tileSum(p, pb, ps, pls, classes);
+        FloatVector acc = FloatVector.zero(S);
+        FloatVector comp = acc;
+        for (int c = 0; c < classes; c++) {
+            FloatVector q = lanes(p, pb + c * ps, pls).div(s).max(eps).min(1f - eps);
+            FloatVector u = lanes(t, tb + c * ts, tls).mul(q.lanewise(VectorOperators.LOG)).sub(comp);
+            FloatVector sum = acc.add(u);
+            comp = sum.sub(acc).sub(u);
+            acc = sum;
+        }
+        storeLanes(acc.neg(), out, ob, ols, count);
     }
 
-    /** Stores the losses of the rows {@code r .. r+L} (under the mask) into a per-row layout whose inner stride is 1. */
-    private static void store(FloatVector v, float[] out, Layout ol, int r, VectorMask<Float> mask, boolean full) {
-        int ob = ol.rowIndex(r);
-        if (full) {
-            v.intoArray(out, ob);
-        } else {
-            v.intoArray(out, ob, mask);
+    private static void sparseCategoricalTile(float[] p, int pb, int ps, int pls, int classes, int[] y, int yb, int yls,
+                                              float eps, float[] out, int ob, int ols, int count) {
+        FloatVector yv = labelLanes(y, yb, yls);
+        FloatVector py = FloatVector.zero(S);
+        for (int c = 0; c < classes; c++) {
+            py = py.blend(lanes(p, pb + c * ps, pls), yv.compare(VectorOperators.EQ, labelBits(c)));
+        }
+        FloatVector q = py.div(tileSum(p, pb, ps, pls, classes)).max(eps).min(1f - eps);
+        storeLanes(q.lanewise(VectorOperators.LOG).neg(), out, ob, ols, count);
+    }
+
+    // =====================================================================================================
+    // elementwise sigmoid and binary cross-entropy
+    // =====================================================================================================
+
+    /** The elementwise loss of one vector of logits (or probabilities) and labels. */
+    private static FloatVector loss(boolean probabilities, FloatVector v, FloatVector zv, float eps) {
+        if (probabilities) {
+            // p and 1 − p clipped to [ε, 1−ε] each (see ScalarKernels.binary)
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            FloatVector pc = v.max(eps).min(1f - eps);
+            FloatVector qc = one.sub(v).max(eps).min(1f - eps);
+            return zv.mul(pc.lanewise(VectorOperators.LOG))
+                    .add(one.sub(zv).mul(qc.lanewise(VectorOperators.LOG)))
+                    .neg();
+        }
+        // log1p(e) for e = exp(−|x|) in (0, 1], as log(u)·e/(u − 1) with u = 1 + e (exact u − 1), e where u == 1
+        FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
+        FloatVector u = e.add(1f);
+        FloatVector log1p = u.lanewise(VectorOperators.LOG).mul(e).div(u.sub(1f)).blend(e, u.compare(VectorOperators.EQ, 1f));
+        return v.max(0f).sub(v.mul(zv)).add(log1p);
+    }
+
+    /** Elementwise losses along contiguous runs (the class axis, or else the inner axis); false if neither is contiguous. */
+    private static boolean elementwise(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl, float eps,
+                                       float[] out, Layout ol) {
+        int classes = xl.classes();
+        if (xl.classStride() == 1 && zl.classStride() == 1 && ol.classStride() == 1 && classes >= L) {
+            for (int r = 0, rows = xl.rows(); r < rows; r++) {
+                runLoss(probabilities, x, xl.rowIndex(r), z, zl.rowIndex(r), eps, out, ol.rowIndex(r), classes);
+            }
+            return true;
+        }
+        if (xl.innerStride() == 1 && zl.innerStride() == 1 && ol.innerStride() == 1 && xl.inner() >= L) {
+            for (int n = 0; n < xl.outer(); n++) {
+                for (int c = 0; c < classes; c++) {
+                    runLoss(probabilities, x, xl.index(n, c, 0), z, zl.index(n, c, 0), eps, out, ol.index(n, c, 0), xl.inner());
+                }
+            }
+            return true;
+        }
+        if (xl.classStride() == 1 && zl.classStride() == 1 && ol.classStride() == 1 && xl.inner() == 1
+                && xl.outerStride() == classes && zl.outerStride() == classes && ol.outerStride() == classes) {
+            // dense [N, C] with few classes: one contiguous run over the whole batch
+            runLoss(probabilities, x, xl.offset(), z, zl.offset(), eps, out, ol.offset(), xl.rows() * classes);
+            return true;
+        }
+        return false;
+    }
+
+    /** {@code len} contiguous elementwise losses; the last vector overlaps the one before; runs shorter than L are scalar. */
+    private static void runLoss(boolean probabilities, float[] x, int xb, float[] z, int zb, float eps, float[] out, int ob, int len) {
+        if (len < L) {
+            for (int k = 0; k < len; k++) {
+                out[ob + k] = (float) (probabilities ? binary(x[xb + k], z[zb + k], eps) : sigmoid(x[xb + k], z[zb + k]));
+            }
+            return;
+        }
+        for (int k0 = 0; ; k0 += L) {
+            int k = Math.min(k0, len - L);
+            loss(probabilities, FloatVector.fromArray(S, x, xb + k), FloatVector.fromArray(S, z, zb + k), eps)
+                    .intoArray(out, ob + k);
+            if (k == len - L) {
+                return;
+            }
         }
     }
 }
