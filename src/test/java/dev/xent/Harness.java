@@ -25,7 +25,10 @@ final class Harness {
         float[] t0 = t.clone();
         ce.softmaxCrossEntropyWithLogits(x, xl, t, tl, out, ol);
         String c = ctx + " softmax " + TestSupport.name(ce);
-        assertRows(ReferenceKernels.softmaxCrossEntropy(x0, xl, t0, tl), out, ol, c);
+        // known bug H (KnownBugsTest): while the vector softmax tile sums in plain float, 2e-5 relative / 1e-5 absolute
+        boolean bugH = KnownBugs.vectorSoftmaxTileDrifts(ce);
+        assertRows(ReferenceKernels.softmaxCrossEntropy(x0, xl, t0, tl), out, ol,
+                bugH ? 2e-5 : TestSupport.REL, bugH ? 1e-5 : TestSupport.ABS, c);
         assertOutsideUntouched(out, ol, c);
         assertSameBits(x0, x, c + " logits");
         assertSameBits(t0, t, c + " labels");

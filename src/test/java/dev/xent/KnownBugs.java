@@ -38,17 +38,79 @@ final class KnownBugs {
 
     /**
      * Bug D: the vector mean over the class axis (sigmoid/binary, per-row losses layout) accumulates in float
-     * lanes, so finite losses whose sum exceeds Float.MAX_VALUE give +inf: the mean of two losses of 3e38
-     * (x = −3e38, z = 1) is +inf instead of 3e38.
+     * lanes on the classes-last path (C ≥ the lane count), so finite losses whose sum exceeds Float.MAX_VALUE
+     * give +inf: the mean of 64 losses of 3e38 (x = −3e38, z = 1) is +inf instead of 3e38.
      */
     static boolean vectorMeanOverflows(CrossEntropy ce) {
         if (ce.backend() != Backend.VECTOR) {
             return false;
         }
         float[] m = new float[1];
-        Layout l = Layout.rows(1, 2);
-        ce.sigmoidCrossEntropyWithLogits(new float[] {-3e38f, -3e38f}, l, new float[] {1f, 1f}, l, m, Layout.vector(1));
+        Layout l = Layout.rows(1, 64);
+        float[] x = new float[64];
+        float[] z = new float[64];
+        Arrays.fill(x, -3e38f);
+        Arrays.fill(z, 1f);
+        ce.sigmoidCrossEntropyWithLogits(x, l, z, l, m, Layout.vector(1));
         return !Float.isFinite(m[0]);
+    }
+
+    /**
+     * Bug G: the vector channels-first mean tile (sigmoid/binary mean over the class axis) uses a Kahan sum whose
+     * compensation turns an infinite term into NaN: x = −inf with z = 1 in one class gives NaN instead of +inf.
+     */
+    static boolean vectorMeanTileInfIsNaN(CrossEntropy ce) {
+        if (ce.backend() != Backend.VECTOR) {
+            return false;
+        }
+        int inner = 64;
+        Layout cf = Layout.channelsFirst(1, 3, inner);
+        float[] x = new float[3 * inner];
+        float[] z = new float[3 * inner];
+        Arrays.fill(x, inner, 2 * inner, Float.NEGATIVE_INFINITY);
+        Arrays.fill(z, inner, 2 * inner, 1f);
+        float[] out = new float[inner];
+        ce.sigmoidCrossEntropyWithLogits(x, cf, z, cf, out, Layout.rowsOf(cf));
+        for (float v : out) {
+            if (v != Float.POSITIVE_INFINITY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static volatile Boolean softmaxTileDrifts;
+
+    /**
+     * Bug H: the vector channels-first softmax tile (dense labels) sums t·(m − x) and t in plain float over all
+     * classes; with many classes the relative error exceeds 2e-6 (C = 65541, inner 3, 128-bit: 11.583966 for
+     * 11.583920681).
+     */
+    static boolean vectorSoftmaxTileDrifts(CrossEntropy ce) {
+        if (ce.backend() != Backend.VECTOR) {
+            return false;
+        }
+        if (softmaxTileDrifts == null) {
+            int c = 65541;
+            int inner = 64;
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
+            Layout cf = Layout.channelsFirst(1, c, inner);
+            float[] x = new float[c * inner];
+            float[] t = new float[c * inner];
+            for (int k = 0; k < x.length; k++) {
+                x[k] = TestSupport.gaussian(rnd);
+                t[k] = rnd.nextFloat();
+            }
+            float[] out = new float[inner];
+            ce.softmaxCrossEntropyWithLogits(x, cf, t, cf, out, Layout.rowsOf(cf));
+            double[] ref = dev.xent.internal.reference.ReferenceKernels.softmaxCrossEntropy(x, cf, t, cf);
+            boolean drift = false;
+            for (int r = 0; r < inner; r++) {
+                drift |= !TestSupport.close(ref[r], out[r], TestSupport.REL, TestSupport.ABS);
+            }
+            softmaxTileDrifts = drift;
+        }
+        return softmaxTileDrifts;
     }
 
     private static float[] sigmoid(CrossEntropy ce, float x, float z) {
