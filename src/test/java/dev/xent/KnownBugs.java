@@ -92,7 +92,7 @@ final class KnownBugs {
         }
         if (softmaxTileDrifts == null) {
             int c = 65541;
-            int inner = 64;
+            int inner = 16;
             java.util.SplittableRandom rnd = new java.util.SplittableRandom(11);
             Layout cf = Layout.channelsFirst(1, c, inner);
             float[] x = new float[c * inner];
