@@ -26,19 +26,47 @@ class ExtremeValuesTest {
     static final float EPS = KerasLoss.DEFAULT_EPSILON;
     static final float INF = Float.POSITIVE_INFINITY;
 
+    static final int ROWS = 45;
+
     /**
-     * Three layouts of the same {@code [5, C, 3]} tensor (15 rows): classes contiguous with padded rows and
-     * an offset, channels-first with an offset, general strided (neither stride 1).
+     * Two families of three layouts, 45 rows each (the 15 patterns below, three times over, so that the vector
+     * tiles see full and overlapping groups of rows at every width). Family A, shape {@code [3, C, 15]}: classes
+     * contiguous with padded rows and an offset (lanes gathered across the inner axis), channels-first with an
+     * offset, general strided (neither stride 1). Family B, shape {@code [45, C, 1]}: padded rows at an offset,
+     * dense rows, rows with a class stride of 3.
      */
-    static Layout[] layouts(int rows, int c) {
-        if (rows != 15) {
-            throw new IllegalArgumentException("15 rows");
-        }
+    static Layout[] layouts(int c) {
         return new Layout[] {
-            Layout.of(5, 5, 3 * (c + 2) + 1, c, 1, 3, c + 2),
-            Layout.channelsFirst(5, c, 3).withOffset(1),
-            Layout.of(2, 5, c * 9 + 4, c, 9, 3, 2),
+            Layout.of(5, 3, 15 * (c + 2) + 1, c, 1, 15, c + 2),
+            Layout.channelsFirst(3, c, 15).withOffset(1),
+            Layout.of(2, 3, c * 31 + 4, c, 31, 15, 2),
+            Layout.rows(ROWS, c, 5, c + 3),
+            Layout.rows(ROWS, c),
+            Layout.of(2, ROWS, 3 * c + 1, c, 3, 1, 1),
         };
+    }
+
+    /** Another layout of the same family (same shape) as {@code layouts(c)[k]}. */
+    static Layout partner(int c, int k, int shift) {
+        int family = k / 3;
+        return layouts(c)[family * 3 + (k + shift) % 3];
+    }
+
+    /** The 15 pattern rows repeated to {@link #ROWS} rows. */
+    static float[][] rep(float[][] rows) {
+        float[][] out = new float[ROWS][];
+        for (int r = 0; r < ROWS; r++) {
+            out[r] = rows[r % rows.length];
+        }
+        return out;
+    }
+
+    static int[] rep(int[] rows) {
+        int[] out = new int[ROWS];
+        for (int r = 0; r < ROWS; r++) {
+            out[r] = rows[r % rows.length];
+        }
+        return out;
     }
 
     /** The patterns, one row each; 15 rows (a multiple of 3). */
@@ -106,13 +134,15 @@ class ExtremeValuesTest {
     void softmaxAndSparseSoftmaxAgainstReference(CrossEntropy ce) {
         for (int c : CLASSES) {
             SplittableRandom rnd = new SplittableRandom(c);
-            float[][] xr = logitRows(c, rnd);
-            int[] y = sparseLabels(c, rnd);
-            float[][] tr = denseLabels(c, rnd, y);
-            for (Layout xl : layouts(15, c)) {
+            float[][] xr = rep(logitRows(c, rnd));
+            int[] y15 = sparseLabels(c, rnd);
+            float[][] tr = rep(denseLabels(c, rnd, y15));
+            int[] y = rep(y15);
+            for (int k = 0; k < 6; k++) {
+                Layout xl = layouts(c)[k];
                 String ctx = "C=" + c + " " + xl;
                 float[] x = placeByRow(xl, xr);
-                Layout tl = layouts(15, c)[2];
+                Layout tl = partner(c, k, 2);
                 float[] t = placeByRow(tl, tr);
                 Layout rl = Layout.rowsOf(xl);
                 float[] out = Harness.softmax(ce, x, xl, t, tl, rl.withOffset(1), ctx);
@@ -175,14 +205,15 @@ class ExtremeValuesTest {
             }
             xr[7][0] = Float.NaN;
             pr[7][0] = Float.NaN;
-            for (Layout xl : layouts(15, c)) {
+            for (int k = 0; k < 6; k++) {
+                Layout xl = layouts(c)[k];
                 String ctx = "C=" + c + " " + xl;
-                Layout zl = layouts(15, c)[(xl.offset() + 1) % 3];
-                float[] x = placeByRow(xl, xr);
-                float[] p = placeByRow(xl, pr);
-                float[] z = placeByRow(zl, zr);
-                Layout el = layouts(15, c)[(xl.offset() + 2) % 3];
-                Layout rl = TestSupport.stridedRows(5, 3, 4, 2);
+                Layout zl = partner(c, k, 1);
+                float[] x = placeByRow(xl, rep(xr));
+                float[] p = placeByRow(xl, rep(pr));
+                float[] z = placeByRow(zl, rep(zr));
+                Layout el = partner(c, k, 2);
+                Layout rl = TestSupport.stridedRows(xl.outer(), xl.inner(), 4, 2);
                 Harness.sigmoid(ce, x, xl, z, zl, el, ctx);
                 float[] m = Harness.sigmoid(ce, x, xl, z, zl, rl, ctx);
                 assertTrue(Float.isNaN(m[rl.rowIndex(7)]), ctx + " NaN row mean");
@@ -221,15 +252,16 @@ class ExtremeValuesTest {
             float[][] tr = denseLabels(c, rnd, y);
             pr[11] = new float[c];          // all zero: Σp = 0 gives NaN (documented)
             pr[12][0] = Float.NaN;
-            for (Layout pl : layouts(15, c)) {
+            for (int k = 0; k < 6; k++) {
+                Layout pl = layouts(c)[k];
                 String ctx = "C=" + c + " " + pl;
-                Layout tl = layouts(15, c)[(pl.offset() + 1) % 3];
-                float[] p = placeByRow(pl, pr);
-                float[] t = placeByRow(tl, tr);
+                Layout tl = partner(c, k, 1);
+                float[] p = placeByRow(pl, rep(pr));
+                float[] t = placeByRow(tl, rep(tr));
                 Layout rl = Layout.rowsOf(pl).withOffset(2);
                 float[] out = Harness.categorical(ce, p, pl, t, tl, EPS, rl, ctx);
-                Layout yl = TestSupport.stridedRows(5, 3, 0, 3);
-                float[] sp = Harness.sparseCategorical(ce, p, pl, placeRows(yl, y), yl, EPS, rl, ctx);
+                Layout yl = TestSupport.stridedRows(pl.outer(), pl.inner(), 0, 3);
+                float[] sp = Harness.sparseCategorical(ce, p, pl, placeRows(yl, rep(y)), yl, EPS, rl, ctx);
                 assertTrue(Float.isNaN(sp[rl.rowIndex(11)]) && Float.isNaN(sp[rl.rowIndex(12)]), ctx + " NaN rows");
                 // exactly one-hot probabilities: finite, −log(1f − ε) on the right class, −log ε on the wrong one
                 double hi = 1f - EPS;

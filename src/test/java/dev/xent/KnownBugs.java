@@ -6,18 +6,21 @@ import java.util.Arrays;
  * Runtime detection of the open library bugs pinned by {@link KnownBugsTest} (whose strict reproducers are
  * {@code @Disabled} so this branch stays green). While a bug is present, the broad tests relax exactly the
  * affected check for the affected backend and nothing else; once it is fixed the detection returns false
- * and the broad tests are strict again on their own.
+ * and the broad tests are strict again on their own. {@code -Dxent.test.strict=true} (in the surefire argLine)
+ * turns every relaxation off, to see the full extent of the open bugs in the broad tests.
  */
 final class KnownBugs {
     private KnownBugs() {
     }
+
+    static final boolean STRICT = Boolean.getBoolean("xent.test.strict");
 
     /**
      * Bug A: the vector sigmoid CE forms {@code max(x,0) − x·z} in float, so it cancels: x = 1000, z = 0.9999
      * gives 0.10003662 instead of 0.1000165939 (relative error 2e-4 &gt; 2e-6).
      */
     static boolean vectorSigmoidCancels(CrossEntropy ce) {
-        if (ce.backend() != Backend.VECTOR) {
+        if (STRICT || ce.backend() != Backend.VECTOR) {
             return false;
         }
         float[] out = sigmoid(ce, 1000f, 0.9999f);
@@ -30,7 +33,7 @@ final class KnownBugs {
      * of −1.5e38 (and a row mean that also holds a legitimate +inf becomes NaN).
      */
     static boolean vectorSigmoidOverflows(CrossEntropy ce) {
-        if (ce.backend() != Backend.VECTOR) {
+        if (STRICT || ce.backend() != Backend.VECTOR) {
             return false;
         }
         return !Float.isFinite(sigmoid(ce, 3e38f, 1.5f)[0]);
@@ -42,7 +45,7 @@ final class KnownBugs {
      * give +inf: the mean of 64 losses of 3e38 (x = −3e38, z = 1) is +inf instead of 3e38.
      */
     static boolean vectorMeanOverflows(CrossEntropy ce) {
-        if (ce.backend() != Backend.VECTOR) {
+        if (STRICT || ce.backend() != Backend.VECTOR) {
             return false;
         }
         float[] m = new float[1];
@@ -60,7 +63,7 @@ final class KnownBugs {
      * compensation turns an infinite term into NaN: x = −inf with z = 1 in one class gives NaN instead of +inf.
      */
     static boolean vectorMeanTileInfIsNaN(CrossEntropy ce) {
-        if (ce.backend() != Backend.VECTOR) {
+        if (STRICT || ce.backend() != Backend.VECTOR) {
             return false;
         }
         int inner = 64;
@@ -87,7 +90,7 @@ final class KnownBugs {
      * 11.583920681).
      */
     static boolean vectorSoftmaxTileDrifts(CrossEntropy ce) {
-        if (ce.backend() != Backend.VECTOR) {
+        if (STRICT || ce.backend() != Backend.VECTOR) {
             return false;
         }
         if (softmaxTileDrifts == null) {
