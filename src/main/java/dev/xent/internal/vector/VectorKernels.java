@@ -290,9 +290,9 @@ public final class VectorKernels extends ScalarKernels {
                 return (float) ((m - x[xb + y]) + Math.log(rowSumExp(x, xb, classes, m)));
             }
             case SIGMOID_MEAN:
-                return meanRow(false, x, xb, t, tb, eps, classes);
+                return sigmoidMeanRow(x, xb, t, tb, classes);
             case BINARY_MEAN:
-                return meanRow(true, x, xb, t, tb, eps, classes);
+                return binaryMeanRow(x, xb, t, tb, eps, classes);
             case CATEGORICAL:
                 return categoricalRow(x, xb, classes, t, tb, eps);
             case SPARSE_CATEGORICAL: {
@@ -314,10 +314,10 @@ public final class VectorKernels extends ScalarKernels {
                 sparseSoftmaxTile(x, xb, xs, xls, classes, y, yb, yls, out, ob, ols, count);
                 break;
             case SIGMOID_MEAN:
-                meanTile(false, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                sigmoidMeanTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
                 break;
             case BINARY_MEAN:
-                meanTile(true, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                binaryMeanTile(x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
                 break;
             case CATEGORICAL:
                 categoricalTile(x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
@@ -334,10 +334,11 @@ public final class VectorKernels extends ScalarKernels {
     // row path: one row, vectorised along contiguous classes, C ≥ L
     // =====================================================================================================
 
-    /** Lanes {@code L − rem .. L−1}: the new elements of the overlapping last vector of a row. */
-    private static VectorMask<Float> tailMask(int rem) {
-        return FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - rem));
-    }
+    // Every row loop below walks the row in vectors of L classes, in blocks of BLOCK classes whose float lane sums
+    // are added in double. The last vector of a row that is not a multiple of L ends at the last class and overlaps
+    // the one before; its lanes that were already counted (iota < L − rem) are zeroed before they are summed.
+    // The losses are written out where they are used: a method of ours that takes or returns a vector is compiled
+    // on its own once it is hot, is then too big to inline, and boxes its vectors.
 
     /** {@code max_c x[xb + c]}, NaN if any element is NaN; {@code classes ≥ L}. */
     static float rowMax(float[] x, int xb, int classes) {
@@ -357,67 +358,54 @@ public final class VectorKernels extends ScalarKernels {
     /** {@code Σ_c exp(x[xb + c] − m)}, {@code classes ≥ L}. */
     static float rowSumExp(float[] x, int xb, int classes, float m) {
         FloatVector vm = FloatVector.broadcast(S, m);
-        int bound = S.loopBound(classes);
         double total = 0;
-        int c = 0;
-        while (c < bound) {
-            int end = Math.min(bound, c + BLOCK);
-            FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = s0;
-            for (; c + L < end; c += 2 * L) {
-                s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
-                s1 = s1.add(FloatVector.fromArray(S, x, xb + c + L).sub(vm).lanewise(VectorOperators.EXP));
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = c0; c < end; c += L) {
+                int k = Math.min(c, classes - L);
+                FloatVector e = FloatVector.fromArray(S, x, xb + k).sub(vm).lanewise(VectorOperators.EXP);
+                acc = acc.add(k == c ? e : FloatVector.zero(S).blend(e, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
             }
-            if (c < end) {
-                s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
-                c += L;
-            }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
-        }
-        int rem = classes - bound;
-        if (rem > 0) {
-            FloatVector e = FloatVector.fromArray(S, x, xb + classes - L).sub(vm).lanewise(VectorOperators.EXP);
-            total += FloatVector.zero(S).blend(e, tailMask(rem)).reduceLanes(VectorOperators.ADD);
+            total += acc.reduceLanes(VectorOperators.ADD);
         }
         return (float) total;
     }
 
     /** {@code Σ_c p[pb + c]}, {@code classes ≥ L}. */
     static float rowSum(float[] p, int pb, int classes) {
-        int bound = S.loopBound(classes);
         double total = 0;
-        int c = 0;
-        while (c < bound) {
-            int end = Math.min(bound, c + BLOCK);
-            FloatVector s0 = FloatVector.zero(S);
-            for (; c < end; c += L) {
-                s0 = s0.add(FloatVector.fromArray(S, p, pb + c));
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = c0; c < end; c += L) {
+                int k = Math.min(c, classes - L);
+                FloatVector v = FloatVector.fromArray(S, p, pb + k);
+                acc = acc.add(k == c ? v : FloatVector.zero(S).blend(v, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
             }
-            total += s0.reduceLanes(VectorOperators.ADD);
-        }
-        int rem = classes - bound;
-        if (rem > 0) {
-            FloatVector v = FloatVector.fromArray(S, p, pb + classes - L);
-            total += FloatVector.zero(S).blend(v, tailMask(rem)).reduceLanes(VectorOperators.ADD);
+            total += acc.reduceLanes(VectorOperators.ADD);
         }
         return (float) total;
     }
 
+    /** Dense-label softmax cross-entropy of one row, {@code classes ≥ L}. */
     private static float softmaxRow(float[] x, int xb, int classes, float[] t, int tb) {
         FloatVector vm = FloatVector.broadcast(S, rowMax(x, xb, classes));
-        int bound = S.loopBound(classes);
         double d = 0;
         double a = 0;
         double ts = 0;
-        int c = 0;
-        while (c < bound) {
-            int end = Math.min(bound, c + BLOCK);
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
             FloatVector dv = FloatVector.zero(S);
             FloatVector av = dv;
             FloatVector tv = dv;
-            for (; c < end; c += L) {
-                FloatVector v = FloatVector.fromArray(S, x, xb + c);
-                FloatVector t1 = FloatVector.fromArray(S, t, tb + c);
+            for (int c = c0; c < end; c += L) {
+                int k = Math.min(c, classes - L);
+                // in the overlapping last vector the classes already counted become x = −inf, t = 0 (they add
+                // nothing); the mask is all-true elsewhere, which is cheaper than a branch that merges vectors
+                VectorMask<Float> keep = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)));
+                FloatVector v = FloatVector.broadcast(S, NEG_INF).blend(FloatVector.fromArray(S, x, xb + k), keep);
+                FloatVector t1 = FloatVector.zero(S).blend(FloatVector.fromArray(S, t, tb + k), keep);
                 dv = dv.add(v.sub(vm).lanewise(VectorOperators.EXP));
                 av = av.add(t1.mul(vm.sub(v)).blend(0f, t1.compare(VectorOperators.EQ, 0f)));
                 tv = tv.add(t1);
@@ -426,86 +414,77 @@ public final class VectorKernels extends ScalarKernels {
             a += av.reduceLanes(VectorOperators.ADD);
             ts += tv.reduceLanes(VectorOperators.ADD);
         }
-        int rem = classes - bound;
-        if (rem > 0) {
-            VectorMask<Float> keep = tailMask(rem);
-            FloatVector zero = FloatVector.zero(S);
-            FloatVector v = FloatVector.fromArray(S, x, xb + classes - L);
-            FloatVector t1 = FloatVector.fromArray(S, t, tb + classes - L);
-            d += zero.blend(v.sub(vm).lanewise(VectorOperators.EXP), keep).reduceLanes(VectorOperators.ADD);
-            a += zero.blend(t1.mul(vm.sub(v)), t1.compare(VectorOperators.NE, 0f).and(keep)).reduceLanes(VectorOperators.ADD);
-            ts += zero.blend(t1, keep).reduceLanes(VectorOperators.ADD);
-        }
         return (float) (a + Math.log(d) * ts);
     }
 
-    private static float meanRow(boolean probabilities, float[] x, int xb, float[] z, int zb, float eps, int classes) {
-        int bound = S.loopBound(classes);
+    /** Mean sigmoid CE of one row, {@code classes ≥ L}; each loss is scaled by {@code 1/C} so finite losses cannot overflow. */
+    private static float sigmoidMeanRow(float[] x, int xb, float[] z, int zb, int classes) {
+        float inv = 1f / classes;
         double sum = 0;
-        int c = 0;
-        while (c < bound) {
-            int end = Math.min(bound, c + BLOCK);
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
             FloatVector acc = FloatVector.zero(S);
-            for (; c < end; c += L) {
-                acc = acc.add(loss(probabilities, FloatVector.fromArray(S, x, xb + c), FloatVector.fromArray(S, z, zb + c), eps));
+            for (int c = c0; c < end; c += L) {
+                int k = Math.min(c, classes - L);
+                FloatVector v = FloatVector.fromArray(S, x, xb + k);
+                FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+                FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
+                FloatVector w = e.add(1f);
+                FloatVector log1p = w.lanewise(VectorOperators.LOG).mul(e).div(w.sub(1f)).blend(e, w.compare(VectorOperators.EQ, 1f));
+                FloatVector l = v.neg().lanewise(VectorOperators.FMA, zv, v.max(0f)).add(log1p).mul(inv);
+                acc = acc.add(k == c ? l : FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
             }
             sum += acc.reduceLanes(VectorOperators.ADD);
         }
-        int rem = classes - bound;
-        if (rem > 0) {
-            FloatVector l = loss(probabilities, FloatVector.fromArray(S, x, xb + classes - L),
-                    FloatVector.fromArray(S, z, zb + classes - L), eps);
-            sum += FloatVector.zero(S).blend(l, tailMask(rem)).reduceLanes(VectorOperators.ADD);
-        }
-        return (float) (sum / classes);
+        return (float) sum;
     }
 
+    /** Mean binary CE from probabilities of one row, {@code classes ≥ L}, scaled as {@link #sigmoidMeanRow}. */
+    private static float binaryMeanRow(float[] p, int pb, float[] z, int zb, float eps, int classes) {
+        float inv = 1f / classes;
+        float hi = 1f - eps;
+        double sum = 0;
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = c0; c < end; c += L) {
+                int k = Math.min(c, classes - L);
+                FloatVector v = FloatVector.fromArray(S, p, pb + k);
+                FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+                FloatVector pc = v.max(eps).min(hi);
+                FloatVector qc = v.neg().add(1f).max(eps).min(hi);
+                FloatVector l = zv.mul(pc.lanewise(VectorOperators.LOG))
+                        .add(zv.neg().add(1f).mul(qc.lanewise(VectorOperators.LOG))).mul(-inv);
+                acc = acc.add(k == c ? l : FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return (float) sum;
+    }
+
+    /** Keras categorical CE of one row, {@code classes ≥ L}. */
     private static float categoricalRow(float[] p, int pb, int classes, float[] t, int tb, float eps) {
         FloatVector vs = FloatVector.broadcast(S, rowSum(p, pb, classes));
-        int bound = S.loopBound(classes);
         double loss = 0;
-        int c = 0;
-        while (c < bound) {
-            int end = Math.min(bound, c + BLOCK);
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
             FloatVector acc = FloatVector.zero(S);
-            for (; c < end; c += L) {
-                FloatVector q = FloatVector.fromArray(S, p, pb + c).div(vs).max(eps).min(1f - eps);
-                acc = acc.add(FloatVector.fromArray(S, t, tb + c).mul(q.lanewise(VectorOperators.LOG)));
+            for (int c = c0; c < end; c += L) {
+                int k = Math.min(c, classes - L);
+                FloatVector q = FloatVector.fromArray(S, p, pb + k).div(vs).max(eps).min(1f - eps);
+                FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(q.lanewise(VectorOperators.LOG));
+                acc = acc.add(k == c ? l : FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
             }
             loss -= acc.reduceLanes(VectorOperators.ADD);
-        }
-        int rem = classes - bound;
-        if (rem > 0) {
-            FloatVector q = FloatVector.fromArray(S, p, pb + classes - L).div(vs).max(eps).min(1f - eps);
-            FloatVector l = FloatVector.fromArray(S, t, tb + classes - L).mul(q.lanewise(VectorOperators.LOG));
-            loss -= FloatVector.zero(S).blend(l, tailMask(rem)).reduceLanes(VectorOperators.ADD);
         }
         return (float) loss;
     }
 
     // =====================================================================================================
-    // tile path: L rows, one per lane, vertical over the classes
+    // tile path: L rows, one per lane, vertical over the classes. Lane j of class c is at
+    // base + c·classStride + j·laneStride: a plain load for lane stride 1, a gather otherwise. Everything is
+    // written out inside each tile function (no helper takes or returns a vector, see above).
     // =====================================================================================================
-
-    /** Lane j of {@code a[base + j·laneStride]}: a plain load for stride 1, a gather otherwise. */
-    private static FloatVector lanes(float[] a, int base, int laneStride) {
-        return laneStride == 1 ? FloatVector.fromArray(S, a, base) : FloatVector.fromArray(S, a, base, LANE_MAPS[laneStride], 0);
-    }
-
-    /**
-     * Integer labels as float lanes holding their bit patterns, compared with {@link #labelBits}: int-to-float
-     * mask casts and conversions box on JDK 17, reinterpretation does not. Labels are validated to
-     * {@code [0, C)}, and an array cannot hold a row with {@code C ≥ 0x7f800000} classes, so no pattern is a NaN
-     * and equal bits are equal floats (the JVM never flushes subnormals).
-     */
-    private static FloatVector labelLanes(int[] a, int base, int laneStride) {
-        IntVector v = laneStride == 1 ? IntVector.fromArray(SI, a, base) : IntVector.fromArray(SI, a, base, LANE_MAPS[laneStride], 0);
-        return v.reinterpretAsFloats();
-    }
-
-    private static float labelBits(int c) {
-        return Float.intBitsToFloat(c);
-    }
 
     /** Stores the first {@code count} lanes to {@code out[ob + j·laneStride]}. */
     private static void storeLanes(FloatVector v, float[] out, int ob, int laneStride, int count) {
@@ -518,24 +497,34 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
-    private static FloatVector tileMax(float[] x, int xb, int xs, int xls, int classes) {
-        FloatVector vm = FloatVector.broadcast(S, NEG_INF);
-        for (int c = 0; c < classes; c++) {
-            vm = vm.max(lanes(x, xb + c * xs, xls));
-        }
-        return vm;
+    /**
+     * Integer labels are compared as float lanes holding their bit patterns: int-to-float mask casts and
+     * conversions box on JDK 17, reinterpretation does not. Labels are validated to {@code [0, C)}, and an array
+     * cannot hold a tile row with {@code C ≥ 0x7f800000} classes, so no pattern is a NaN and equal bits are equal
+     * floats (the JVM never flushes subnormals).
+     */
+    private static float labelBits(int c) {
+        return Float.intBitsToFloat(c);
     }
 
     private static void softmaxTile(float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
                                     float[] out, int ob, int ols, int count) {
-        FloatVector vm = tileMax(x, xb, xs, xls, classes);
+        int[] xmap = LANE_MAPS[xls];
+        int[] tmap = LANE_MAPS[tls];
+        FloatVector vm = FloatVector.broadcast(S, NEG_INF);
+        for (int c = 0; c < classes; c++) {
+            int i = xb + c * xs;
+            vm = vm.max(xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0));
+        }
         FloatVector d = FloatVector.zero(S);
         FloatVector dc = d;
         FloatVector a = d;
         FloatVector tsum = d;
         for (int c = 0; c < classes; c++) {
-            FloatVector v = lanes(x, xb + c * xs, xls);
-            FloatVector tv = lanes(t, tb + c * ts, tls);
+            int i = xb + c * xs;
+            int k = tb + c * ts;
+            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
             // compensated (Kahan) sum of the exponentials: the error does not grow with the number of classes
             FloatVector u = v.sub(vm).lanewise(VectorOperators.EXP).sub(dc);
             FloatVector sum = d.add(u);
@@ -549,13 +538,20 @@ public final class VectorKernels extends ScalarKernels {
 
     private static void sparseSoftmaxTile(float[] x, int xb, int xs, int xls, int classes, int[] y, int yb, int yls,
                                           float[] out, int ob, int ols, int count) {
-        FloatVector yv = labelLanes(y, yb, yls);
-        FloatVector vm = tileMax(x, xb, xs, xls, classes);
+        int[] xmap = LANE_MAPS[xls];
+        FloatVector yv = (yls == 1 ? IntVector.fromArray(SI, y, yb) : IntVector.fromArray(SI, y, yb, LANE_MAPS[yls], 0))
+                .reinterpretAsFloats();
+        FloatVector vm = FloatVector.broadcast(S, NEG_INF);
+        for (int c = 0; c < classes; c++) {
+            int i = xb + c * xs;
+            vm = vm.max(xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0));
+        }
         FloatVector d = FloatVector.zero(S);
         FloatVector dc = d;
         FloatVector xy = d;
         for (int c = 0; c < classes; c++) {
-            FloatVector v = lanes(x, xb + c * xs, xls);
+            int i = xb + c * xs;
+            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
             FloatVector u = v.sub(vm).lanewise(VectorOperators.EXP).sub(dc);
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
@@ -565,39 +561,75 @@ public final class VectorKernels extends ScalarKernels {
         storeLanes(vm.sub(xy).add(d.lanewise(VectorOperators.LOG)), out, ob, ols, count);
     }
 
-    private static void meanTile(boolean probabilities, float[] x, int xb, int xs, int xls, int classes,
-                                 float[] z, int zb, int zs, int zls, float eps, float[] out, int ob, int ols, int count) {
+    private static void sigmoidMeanTile(float[] x, int xb, int xs, int xls, int classes, float[] z, int zb, int zs, int zls,
+                                        float[] out, int ob, int ols, int count) {
+        int[] xmap = LANE_MAPS[xls];
+        int[] zmap = LANE_MAPS[zls];
+        float inv = 1f / classes;
         FloatVector acc = FloatVector.zero(S);
         FloatVector comp = acc;
         for (int c = 0; c < classes; c++) {
-            FloatVector u = loss(probabilities, lanes(x, xb + c * xs, xls), lanes(z, zb + c * zs, zls), eps).sub(comp);
+            int i = xb + c * xs;
+            int k = zb + c * zs;
+            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            FloatVector zv = zls == 1 ? FloatVector.fromArray(S, z, k) : FloatVector.fromArray(S, z, k, zmap, 0);
+            FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
+            FloatVector w = e.add(1f);
+            FloatVector log1p = w.lanewise(VectorOperators.LOG).mul(e).div(w.sub(1f)).blend(e, w.compare(VectorOperators.EQ, 1f));
+            FloatVector u = v.neg().lanewise(VectorOperators.FMA, zv, v.max(0f)).add(log1p).mul(inv).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
             acc = sum;
         }
-        storeLanes(acc.div(classes), out, ob, ols, count);
+        storeLanes(acc, out, ob, ols, count);
     }
 
-    private static FloatVector tileSum(float[] p, int pb, int ps, int pls, int classes) {
-        FloatVector s = FloatVector.zero(S);
-        FloatVector comp = s;
+    private static void binaryMeanTile(float[] p, int pb, int ps, int pls, int classes, float[] z, int zb, int zs, int zls,
+                                       float eps, float[] out, int ob, int ols, int count) {
+        int[] pmap = LANE_MAPS[pls];
+        int[] zmap = LANE_MAPS[zls];
+        float inv = 1f / classes;
+        float hi = 1f - eps;
+        FloatVector acc = FloatVector.zero(S);
+        FloatVector comp = acc;
         for (int c = 0; c < classes; c++) {
-            FloatVector u = lanes(p, pb + c * ps, pls).sub(comp);
-            FloatVector sum = s.add(u);
-            comp = sum.sub(s).sub(u);
-            s = sum;
+            int i = pb + c * ps;
+            int k = zb + c * zs;
+            FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
+            FloatVector zv = zls == 1 ? FloatVector.fromArray(S, z, k) : FloatVector.fromArray(S, z, k, zmap, 0);
+            FloatVector pc = v.max(eps).min(hi);
+            FloatVector qc = v.neg().add(1f).max(eps).min(hi);
+            FloatVector u = zv.mul(pc.lanewise(VectorOperators.LOG))
+                    .add(zv.neg().add(1f).mul(qc.lanewise(VectorOperators.LOG))).mul(-inv).sub(comp);
+            FloatVector sum = acc.add(u);
+            comp = sum.sub(acc).sub(u);
+            acc = sum;
         }
-        return s;
+        storeLanes(acc, out, ob, ols, count);
     }
 
     private static void categoricalTile(float[] p, int pb, int ps, int pls, int classes, float[] t, int tb, int ts, int tls,
                                         float eps, float[] out, int ob, int ols, int count) {
-        FloatVector s = tileSum(p, pb, ps, pls, classes);
+        int[] pmap = LANE_MAPS[pls];
+        int[] tmap = LANE_MAPS[tls];
+        FloatVector s = FloatVector.zero(S);
+        FloatVector sc = s;
+        for (int c = 0; c < classes; c++) {
+            int i = pb + c * ps;
+            FloatVector u = (pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0)).sub(sc);
+            FloatVector sum = s.add(u);
+            sc = sum.sub(s).sub(u);
+            s = sum;
+        }
         FloatVector acc = FloatVector.zero(S);
         FloatVector comp = acc;
         for (int c = 0; c < classes; c++) {
-            FloatVector q = lanes(p, pb + c * ps, pls).div(s).max(eps).min(1f - eps);
-            FloatVector u = lanes(t, tb + c * ts, tls).mul(q.lanewise(VectorOperators.LOG)).sub(comp);
+            int i = pb + c * ps;
+            int k = tb + c * ts;
+            FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
+            FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
+            FloatVector q = v.div(s).max(eps).min(1f - eps);
+            FloatVector u = tv.mul(q.lanewise(VectorOperators.LOG)).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
             acc = sum;
@@ -607,12 +639,22 @@ public final class VectorKernels extends ScalarKernels {
 
     private static void sparseCategoricalTile(float[] p, int pb, int ps, int pls, int classes, int[] y, int yb, int yls,
                                               float eps, float[] out, int ob, int ols, int count) {
-        FloatVector yv = labelLanes(y, yb, yls);
-        FloatVector py = FloatVector.zero(S);
+        int[] pmap = LANE_MAPS[pls];
+        FloatVector yv = (yls == 1 ? IntVector.fromArray(SI, y, yb) : IntVector.fromArray(SI, y, yb, LANE_MAPS[yls], 0))
+                .reinterpretAsFloats();
+        FloatVector s = FloatVector.zero(S);
+        FloatVector sc = s;
+        FloatVector py = s;
         for (int c = 0; c < classes; c++) {
-            py = py.blend(lanes(p, pb + c * ps, pls), yv.compare(VectorOperators.EQ, labelBits(c)));
+            int i = pb + c * ps;
+            FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
+            FloatVector u = v.sub(sc);
+            FloatVector sum = s.add(u);
+            sc = sum.sub(s).sub(u);
+            s = sum;
+            py = py.blend(v, yv.compare(VectorOperators.EQ, labelBits(c)));
         }
-        FloatVector q = py.div(tileSum(p, pb, ps, pls, classes)).max(eps).min(1f - eps);
+        FloatVector q = py.div(s).max(eps).min(1f - eps);
         storeLanes(q.lanewise(VectorOperators.LOG).neg(), out, ob, ols, count);
     }
 
@@ -620,28 +662,16 @@ public final class VectorKernels extends ScalarKernels {
     // elementwise sigmoid and binary cross-entropy
     // =====================================================================================================
 
-    /** The elementwise loss of one vector of logits (or probabilities) and labels. */
-    private static FloatVector loss(boolean probabilities, FloatVector v, FloatVector zv, float eps) {
-        if (probabilities) {
-            // p and 1 − p clipped to [ε, 1−ε] each (see ScalarKernels.binary)
-            FloatVector one = FloatVector.broadcast(S, 1f);
-            FloatVector pc = v.max(eps).min(1f - eps);
-            FloatVector qc = one.sub(v).max(eps).min(1f - eps);
-            return zv.mul(pc.lanewise(VectorOperators.LOG))
-                    .add(one.sub(zv).mul(qc.lanewise(VectorOperators.LOG)))
-                    .neg();
-        }
-        // log1p(e) for e = exp(−|x|) in (0, 1], as log(u)·e/(u − 1) with u = 1 + e (exact u − 1), e where u == 1
-        FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
-        FloatVector u = e.add(1f);
-        FloatVector log1p = u.lanewise(VectorOperators.LOG).mul(e).div(u.sub(1f)).blend(e, u.compare(VectorOperators.EQ, 1f));
-        return v.max(0f).sub(v.mul(zv)).add(log1p);
-    }
-
     /** Elementwise losses along contiguous runs (the class axis, or else the inner axis); false if neither is contiguous. */
     private static boolean elementwise(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl, float eps,
                                        float[] out, Layout ol) {
         int classes = xl.classes();
+        if (xl.classStride() == 1 && zl.classStride() == 1 && ol.classStride() == 1 && xl.inner() == 1
+                && xl.outerStride() == classes && zl.outerStride() == classes && ol.outerStride() == classes) {
+            // dense [N, C]: one contiguous run over the whole batch
+            runLoss(probabilities, x, xl.offset(), z, zl.offset(), eps, out, ol.offset(), xl.rows() * classes);
+            return true;
+        }
         if (xl.classStride() == 1 && zl.classStride() == 1 && ol.classStride() == 1 && classes >= L) {
             for (int r = 0, rows = xl.rows(); r < rows; r++) {
                 runLoss(probabilities, x, xl.rowIndex(r), z, zl.rowIndex(r), eps, out, ol.rowIndex(r), classes);
@@ -656,12 +686,6 @@ public final class VectorKernels extends ScalarKernels {
             }
             return true;
         }
-        if (xl.classStride() == 1 && zl.classStride() == 1 && ol.classStride() == 1 && xl.inner() == 1
-                && xl.outerStride() == classes && zl.outerStride() == classes && ol.outerStride() == classes) {
-            // dense [N, C] with few classes: one contiguous run over the whole batch
-            runLoss(probabilities, x, xl.offset(), z, zl.offset(), eps, out, ol.offset(), xl.rows() * classes);
-            return true;
-        }
         return false;
     }
 
@@ -671,14 +695,35 @@ public final class VectorKernels extends ScalarKernels {
             for (int k = 0; k < len; k++) {
                 out[ob + k] = (float) (probabilities ? binary(x[xb + k], z[zb + k], eps) : sigmoid(x[xb + k], z[zb + k]));
             }
-            return;
-        }
-        for (int k0 = 0; ; k0 += L) {
-            int k = Math.min(k0, len - L);
-            loss(probabilities, FloatVector.fromArray(S, x, xb + k), FloatVector.fromArray(S, z, zb + k), eps)
-                    .intoArray(out, ob + k);
-            if (k == len - L) {
-                return;
+        } else if (probabilities) {
+            float hi = 1f - eps;
+            for (int k0 = 0; ; k0 += L) {
+                int k = Math.min(k0, len - L);
+                FloatVector v = FloatVector.fromArray(S, x, xb + k);
+                FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+                FloatVector pc = v.max(eps).min(hi);
+                FloatVector qc = v.neg().add(1f).max(eps).min(hi);
+                zv.mul(pc.lanewise(VectorOperators.LOG)).add(zv.neg().add(1f).mul(qc.lanewise(VectorOperators.LOG))).neg()
+                        .intoArray(out, ob + k);
+                if (k == len - L) {
+                    return;
+                }
+            }
+        } else {
+            for (int k0 = 0; ; k0 += L) {
+                int k = Math.min(k0, len - L);
+                FloatVector v = FloatVector.fromArray(S, x, xb + k);
+                FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+                // log1p(e) for e = exp(−|x|) in (0, 1] as log(w)·e/(w − 1), w = 1 + e (w − 1 exact), e where w == 1;
+                // LOG1P itself is not intrinsified on JDK 17
+                FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
+                FloatVector w = e.add(1f);
+                FloatVector log1p = w.lanewise(VectorOperators.LOG).mul(e).div(w.sub(1f)).blend(e, w.compare(VectorOperators.EQ, 1f));
+                // max(x,0) − x·z with one rounding (fused): no cancellation for z near 1, no overflow of x·z
+                v.neg().lanewise(VectorOperators.FMA, zv, v.max(0f)).add(log1p).intoArray(out, ob + k);
+                if (k == len - L) {
+                    return;
+                }
             }
         }
     }
