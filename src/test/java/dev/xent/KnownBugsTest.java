@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Strict reproducers of library bugs found by this suite. Each is {@code @Disabled} so the branch stays
+ * Strict reproducers of library bugs found by this suite. Open ones are {@code @Disabled} so the branch stays
  * green; remove the annotation once the bug is fixed (the broad tests then tighten themselves, see
- * {@link KnownBugs}).
+ * {@link KnownBugs}). Fixed ones stay here, enabled, as regression tests.
  */
 class KnownBugsTest {
 
@@ -21,8 +22,9 @@ class KnownBugsTest {
     }
 
     @Test
-    @Disabled("bug A: VectorKernels.loss() forms max(x,0) − x·z in float; x = 1000, z = 0.9999 gives 0.10003662, "
-            + "float64 reference 0.1000165939 (rel. error 2e-4 > 2e-6; x = 20, z = 0.99: 0.20000076 vs 0.19999981); use an FMA or the scalar kernel's double product")
+    // fixed upstream (7403186); was @Disabled("bug A: VectorKernels.loss() forms max(x,0) − x·z in float; x = 1000, z = 0.9999 gives 0.10003662, "
+    //            + "float64 reference 0.1000165939 (rel. error 2e-4 > 2e-6; x = 20, z = 0.99: 0.20000076 vs 0.19999981); use an FMA or the scalar kernel's double product")
+    @Tag("backend")
     void vectorSigmoidDoesNotCancel() {
         CrossEntropy ce = vector();
         float[] x = new float[40];
@@ -38,8 +40,9 @@ class KnownBugsTest {
     }
 
     @Test
-    @Disabled("bug B: VectorKernels.loss() overflows x·z in float for labels outside [0, 1]: x = 3e38, z = 1.5 gives "
-            + "-Infinity (reference -1.5e38); a row mean over [x=-inf z=1, x=3e38 z=1.5] gives NaN instead of +Infinity")
+    // fixed upstream (7403186); was @Disabled("bug B: VectorKernels.loss() overflows x·z in float for labels outside [0, 1]: x = 3e38, z = 1.5 gives "
+    //            + "-Infinity (reference -1.5e38); a row mean over [x=-inf z=1, x=3e38 z=1.5] gives NaN instead of +Infinity")
+    @Tag("backend")
     void vectorSigmoidDoesNotOverflowInTheProduct() {
         CrossEntropy ce = vector();
         float[] x = new float[16];
@@ -56,9 +59,10 @@ class KnownBugsTest {
     }
 
     @Test
-    @Disabled("bug D: VectorKernels.meanRow() accumulates the mean over the class axis in float lanes on the "
-            + "classes-last path (C >= lane count): 64 finite losses of 3e38 (x = -3e38, z = 1) give a mean of +Infinity "
-            + "instead of 3e38 (SCALAR sums in double; the channels-first tile path is fine)")
+    // fixed upstream (7403186); was @Disabled("bug D: VectorKernels.meanRow() accumulates the mean over the class axis in float lanes on the "
+    //            + "classes-last path (C >= lane count): 64 finite losses of 3e38 (x = -3e38, z = 1) give a mean of +Infinity "
+    //            + "instead of 3e38 (SCALAR sums in double; the channels-first tile path is fine)")
+    @Tag("backend")
     void vectorMeanDoesNotOverflow() {
         CrossEntropy ce = vector();
         for (int c : new int[] {2, 17, 64}) {
@@ -104,8 +108,8 @@ class KnownBugsTest {
 
     @Test
     @Disabled("bug G: VectorKernels.meanTile() (channels-first sigmoid/binary mean, 256/128/64-bit) uses a Kahan sum "
-            + "whose compensation (sum - acc) - u is NaN once a term is +inf: logits [1, 3, 64] with x = -inf, z = 1 "
-            + "in class 1 give NaN instead of +Infinity")
+            + "whose compensation (sum - acc) - u is NaN once a term is infinite: logits [1, 3, 64] with x = -inf, z = 1 "
+            + "in class 1 give NaN instead of +Infinity (likewise x = +inf with z = -0.5)")
     void vectorMeanTileKeepsInfinity() {
         CrossEntropy ce = vector();
         int inner = 64;
