@@ -88,9 +88,7 @@ public final class CrossEntropy {
      */
     public void softmaxCrossEntropyWithLogits(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
                                               float[] losses, Layout lossesLayout) {
-        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
-        checkDense(labels, labelsLayout, logitsLayout);
-        checkRows(losses, lossesLayout, logitsLayout, logits, labels);
+        validateSoftmax(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
         kernels.softmaxCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
@@ -115,9 +113,7 @@ public final class CrossEntropy {
      */
     public void sparseSoftmaxCrossEntropyWithLogits(float[] logits, Layout logitsLayout, int[] labels, Layout labelsLayout,
                                                     float[] losses, Layout lossesLayout) {
-        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
-        checkSparse(labels, labelsLayout, logitsLayout);
-        checkRows(losses, lossesLayout, logitsLayout, logits, null);
+        validateSparseSoftmax(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
         kernels.sparseSoftmaxCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
@@ -141,9 +137,7 @@ public final class CrossEntropy {
      */
     public void sigmoidCrossEntropyWithLogits(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
                                               float[] losses, Layout lossesLayout) {
-        checkLogits("logits", logits, "logitsLayout", logitsLayout, false);
-        checkDense(labels, labelsLayout, logitsLayout);
-        checkElementwise(losses, lossesLayout, logitsLayout, logits, labels);
+        validateSigmoid(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
         kernels.sigmoidCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
@@ -169,10 +163,7 @@ public final class CrossEntropy {
      */
     public void binaryCrossEntropy(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
                                    float epsilon, float[] losses, Layout lossesLayout) {
-        checkLogits("probabilities", probabilities, "probabilitiesLayout", probabilitiesLayout, false);
-        checkDense(labels, labelsLayout, probabilitiesLayout);
-        Checks.epsilon(epsilon);
-        checkElementwise(losses, lossesLayout, probabilitiesLayout, probabilities, labels);
+        validateBinary(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
         kernels.binaryCrossEntropy(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
     }
 
@@ -186,10 +177,7 @@ public final class CrossEntropy {
      */
     public void categoricalCrossEntropy(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
                                         float epsilon, float[] losses, Layout lossesLayout) {
-        checkLogits("probabilities", probabilities, "probabilitiesLayout", probabilitiesLayout, true);
-        checkDense(labels, labelsLayout, probabilitiesLayout);
-        Checks.epsilon(epsilon);
-        checkRows(losses, lossesLayout, probabilitiesLayout, probabilities, labels);
+        validateCategorical(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
         kernels.categoricalCrossEntropy(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
     }
 
@@ -203,14 +191,73 @@ public final class CrossEntropy {
      */
     public void sparseCategoricalCrossEntropy(float[] probabilities, Layout probabilitiesLayout, int[] labels,
                                               Layout labelsLayout, float epsilon, float[] losses, Layout lossesLayout) {
+        validateSparseCategorical(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
+        kernels.sparseCategoricalCrossEntropy(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
+    }
+
+    /**
+     * These ops split across threads: rows (or, for a few huge rows, the class range) go to {@code executor} in
+     * up to {@code parallelism} parts. See {@link ParallelCrossEntropy}.
+     */
+    public ParallelCrossEntropy parallel(java.util.concurrent.Executor executor, int parallelism) {
+        return new ParallelCrossEntropy(this, executor, parallelism, ParallelCrossEntropy.DEFAULT_MIN_ELEMENTS);
+    }
+
+    /** These ops split across the common {@link java.util.concurrent.ForkJoinPool}, one part per available processor. */
+    public ParallelCrossEntropy parallel() {
+        return parallel(java.util.concurrent.ForkJoinPool.commonPool(), Runtime.getRuntime().availableProcessors());
+    }
+
+    Kernels kernels() {
+        return kernels;
+    }
+
+    // ---- checks, shared with ParallelCrossEntropy ----------------------------------------------------------
+
+    static void validateSoftmax(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
+                                float[] losses, Layout lossesLayout) {
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
+        checkDense(labels, labelsLayout, logitsLayout);
+        checkRows(losses, lossesLayout, logitsLayout, logits, labels);
+    }
+
+    static void validateSparseSoftmax(float[] logits, Layout logitsLayout, int[] labels, Layout labelsLayout,
+                                      float[] losses, Layout lossesLayout) {
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
+        checkSparse(labels, labelsLayout, logitsLayout);
+        checkRows(losses, lossesLayout, logitsLayout, logits, null);
+    }
+
+    static void validateSigmoid(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
+                                float[] losses, Layout lossesLayout) {
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, false);
+        checkDense(labels, labelsLayout, logitsLayout);
+        checkElementwise(losses, lossesLayout, logitsLayout, logits, labels);
+    }
+
+    static void validateBinary(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
+                               float epsilon, float[] losses, Layout lossesLayout) {
+        checkLogits("probabilities", probabilities, "probabilitiesLayout", probabilitiesLayout, false);
+        checkDense(labels, labelsLayout, probabilitiesLayout);
+        Checks.epsilon(epsilon);
+        checkElementwise(losses, lossesLayout, probabilitiesLayout, probabilities, labels);
+    }
+
+    static void validateCategorical(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
+                                    float epsilon, float[] losses, Layout lossesLayout) {
+        checkLogits("probabilities", probabilities, "probabilitiesLayout", probabilitiesLayout, true);
+        checkDense(labels, labelsLayout, probabilitiesLayout);
+        Checks.epsilon(epsilon);
+        checkRows(losses, lossesLayout, probabilitiesLayout, probabilities, labels);
+    }
+
+    static void validateSparseCategorical(float[] probabilities, Layout probabilitiesLayout, int[] labels,
+                                          Layout labelsLayout, float epsilon, float[] losses, Layout lossesLayout) {
         checkLogits("probabilities", probabilities, "probabilitiesLayout", probabilitiesLayout, true);
         checkSparse(labels, labelsLayout, probabilitiesLayout);
         Checks.epsilon(epsilon);
         checkRows(losses, lossesLayout, probabilitiesLayout, probabilities, null);
-        kernels.sparseCategoricalCrossEntropy(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
     }
-
-    // ---- checks ---------------------------------------------------------------------------------------------
 
     private static Layout denseRows(String name, float[] logits, int classes) {
         Checks.notNull(name, logits);

@@ -48,4 +48,12 @@ public interface Kernels {
     /** Sparse categorical cross-entropy from probabilities: {@code −log clip(p_y / Σp, ε, 1−ε)}. */
     void sparseCategoricalCrossEntropy(float[] probabilities, Layout probabilitiesLayout, int[] labels,
                                        Layout labelsLayout, float epsilon, float[] losses, Layout lossesLayout);
+
+    // ---- pieces of a row, for splitting one huge row across threads --------------------------------------
+
+    /** The largest of {@code x[offset .. offset+length)}, NaN if any is NaN, {@code −inf} if {@code length == 0}. */
+    float max(float[] x, int offset, int length);
+
+    /** {@code Σ exp(x[k] − m)} over {@code x[offset .. offset+length)}, returned in double. */
+    double sumExp(float[] x, int offset, int length, float m);
 }

@@ -199,6 +199,24 @@ public final class ReferenceKernels implements Kernels {
         writeRows(sparseCategoricalCrossEntropy(p, pl, y, yl, eps), out, ol);
     }
 
+    @Override
+    public float max(float[] x, int offset, int length) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < length; k++) {
+            m = Math.max(m, x[offset + k]);
+        }
+        return m;
+    }
+
+    @Override
+    public double sumExp(float[] x, int offset, int length, float m) {
+        double d = 0;
+        for (int k = 0; k < length; k++) {
+            d += Math.exp((double) x[offset + k] - m);
+        }
+        return d;
+    }
+
     private static void writeRows(double[] values, float[] out, Layout ol) {
         for (int r = 0; r < values.length; r++) {
             out[ol.rowIndex(r)] = (float) values[r];

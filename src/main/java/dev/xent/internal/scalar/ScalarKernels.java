@@ -59,6 +59,20 @@ public class ScalarKernels implements Kernels {
         }
     }
 
+    @Override
+    public float max(float[] x, int offset, int length) {
+        return max(x, offset, 1, length);
+    }
+
+    @Override
+    public double sumExp(float[] x, int offset, int length, float m) {
+        double d = 0;
+        for (int k = 0; k < length; k++) {
+            d += Math.exp(x[offset + k] - m);
+        }
+        return d;
+    }
+
     private static void elementwise(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl, float eps,
                                     float[] out, Layout ol) {
         int classes = xl.classes();

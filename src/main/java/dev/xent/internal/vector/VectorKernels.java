@@ -164,6 +164,16 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
+    @Override
+    public float max(float[] x, int offset, int length) {
+        return length >= L ? rowMax(x, offset, length) : super.max(x, offset, length);
+    }
+
+    @Override
+    public double sumExp(float[] x, int offset, int length, float m) {
+        return length >= L ? rowSumExp(x, offset, length, m) : super.sumExp(x, offset, length, m);
+    }
+
     // =====================================================================================================
     // drivers: choose rows or tiles, walk the batch
     // =====================================================================================================
@@ -243,15 +253,17 @@ public final class VectorKernels extends ScalarKernels {
         int xs = xl.classStride();
         int ts = t == null ? 0 : tl.classStride();
         if (inner < L) {
+            // one partial tile per n; an n whose idle lanes would read past an array end runs on the scalar code
             for (int n = 0; n < xl.outer(); n++) {
-                if (!partialFits(x, xl.index(n, 0, 0), xs, 1, classes, t, t == null ? 0 : tl.index(n, 0, 0), ts, tls,
-                        y, y == null ? 0 : yl.index(n, 0, 0), yls)) {
-                    return false; // nothing written yet: the scalar code takes the whole call
+                int xb = xl.index(n, 0, 0);
+                int tb = t == null ? 0 : tl.index(n, 0, 0);
+                int yb = y == null ? 0 : yl.index(n, 0, 0);
+                if (partialFits(x, xb, xs, 1, classes, t, tb, ts, tls, y, yb, yls)) {
+                    tile(op, x, xb, xs, 1, classes, t, tb, ts, tls, y, yb, yls, eps, out, ol.index(n, 0, 0), ols, inner);
+                } else {
+                    scalar(op, x, xl.slice(n, n + 1, 0, inner), t, t == null ? null : tl.slice(n, n + 1, 0, inner),
+                            y, y == null ? null : yl.slice(n, n + 1, 0, inner), eps, out, ol.slice(n, n + 1, 0, inner));
                 }
-            }
-            for (int n = 0; n < xl.outer(); n++) {
-                tile(op, x, xl.index(n, 0, 0), xs, 1, classes, t, t == null ? 0 : tl.index(n, 0, 0), ts, tls,
-                        y, y == null ? 0 : yl.index(n, 0, 0), yls, eps, out, ol.index(n, 0, 0), ols, inner);
             }
             return true;
         }
@@ -266,6 +278,34 @@ public final class VectorKernels extends ScalarKernels {
             }
         }
         return true;
+    }
+
+    /** The scalar code for one op, for the parts of a batch that no vector path covers. */
+    private static void scalar(int op, float[] x, Layout xl, float[] t, Layout tl, int[] y, Layout yl, float eps,
+                               float[] out, Layout ol) {
+        ScalarKernels k = ScalarKernels.INSTANCE;
+        switch (op) {
+            case SOFTMAX:
+                k.softmaxCrossEntropy(x, xl, t, tl, out, ol);
+                break;
+            case SPARSE_SOFTMAX:
+                k.sparseSoftmaxCrossEntropy(x, xl, y, yl, out, ol);
+                break;
+            case SIGMOID_MEAN:
+                k.sigmoidCrossEntropy(x, xl, t, tl, out, ol);
+                break;
+            case BINARY_MEAN:
+                k.binaryCrossEntropy(x, xl, t, tl, eps, out, ol);
+                break;
+            case CATEGORICAL:
+                k.categoricalCrossEntropy(x, xl, t, tl, eps, out, ol);
+                break;
+            case SPARSE_CATEGORICAL:
+                k.sparseCategoricalCrossEntropy(x, xl, y, yl, eps, out, ol);
+                break;
+            default:
+                throw new AssertionError(op);
+        }
     }
 
     /** Whether all L lanes of a tile starting at these bases read inside their arrays. */
@@ -355,8 +395,8 @@ public final class VectorKernels extends ScalarKernels {
         return m0.max(m1).reduceLanes(VectorOperators.MAX);
     }
 
-    /** {@code Σ_c exp(x[xb + c] − m)}, {@code classes ≥ L}. */
-    static float rowSumExp(float[] x, int xb, int classes, float m) {
+    /** {@code Σ_c exp(x[xb + c] − m)}, {@code classes ≥ L}: float lanes per block, blocks in double. */
+    static double rowSumExp(float[] x, int xb, int classes, float m) {
         FloatVector vm = FloatVector.broadcast(S, m);
         double total = 0;
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
@@ -369,7 +409,7 @@ public final class VectorKernels extends ScalarKernels {
             }
             total += acc.reduceLanes(VectorOperators.ADD);
         }
-        return (float) total;
+        return total;
     }
 
     /** {@code Σ_c p[pb + c]}, {@code classes ≥ L}. */
