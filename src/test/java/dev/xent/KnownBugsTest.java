@@ -81,10 +81,10 @@ class KnownBugsTest {
     }
 
     @Test
-    @Disabled("bug E: SCALAR and VECTOR softmax CE with dense labels form (m - x_c) in float before weighting it by t_c, "
-            + "so labels of mixed sign (documented as legal) lose the cancellation: x = [0.59228516, -10000.517, -10000.613], "
-            + "t = [0, 1, -1] gives -0.095703125, float64 reference -0.0966796875 (abs. error 9.8e-4); "
-            + "ScalarKernels.softmaxRow needs (double) m - xc")
+    // fixed in main; was @Disabled("bug E: SCALAR and VECTOR softmax CE with dense labels form (m - x_c) in float before weighting it by t_c, "
+    //            + "so labels of mixed sign (documented as legal) lose the cancellation: x = [0.59228516, -10000.517, -10000.613], "
+    //            + "t = [0, 1, -1] gives -0.095703125, float64 reference -0.0966796875 (abs. error 9.8e-4); "
+    //            + "ScalarKernels.softmaxRow needs (double) m - xc")
     void mixedSignLabelsKeepTheirPrecision() {
         float[] x = {0.59228516f, -10000.517f, -10000.613f};
         float[] t = {0f, 1f, -1f};
@@ -98,8 +98,8 @@ class KnownBugsTest {
     }
 
     @Test
-    @Disabled("bug F (minor): Layout.channelsFirst(1, 65536, 65536) throws ArithmeticException (Math.multiplyExact) "
-            + "instead of an IllegalArgumentException naming the arguments, unlike Layout.of(int[], int) for the same shape")
+    // fixed in main; was @Disabled("bug F (minor): Layout.channelsFirst(1, 65536, 65536) throws ArithmeticException (Math.multiplyExact) "
+    //            + "instead of an IllegalArgumentException naming the arguments, unlike Layout.of(int[], int) for the same shape")
     void channelsFirstOverflowIsAnIllegalArgument() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Layout.channelsFirst(1, 65536, 65536));
@@ -107,9 +107,9 @@ class KnownBugsTest {
     }
 
     @Test
-    @Disabled("bug G: VectorKernels.meanTile() (channels-first sigmoid/binary mean, 256/128/64-bit) uses a Kahan sum "
-            + "whose compensation (sum - acc) - u is NaN once a term is infinite: logits [1, 3, 64] with x = -inf, z = 1 "
-            + "in class 1 give NaN instead of +Infinity (likewise x = +inf with z = -0.5)")
+    // fixed in main; was @Disabled("bug G: VectorKernels.meanTile() (channels-first sigmoid/binary mean, 256/128/64-bit) uses a Kahan sum "
+    //            + "whose compensation (sum - acc) - u is NaN once a term is infinite: logits [1, 3, 64] with x = -inf, z = 1 "
+    //            + "in class 1 give NaN instead of +Infinity (likewise x = +inf with z = -0.5)")
     void vectorMeanTileKeepsInfinity() {
         CrossEntropy ce = vector();
         int inner = 64;
@@ -126,10 +126,10 @@ class KnownBugsTest {
     }
 
     @Test
-    @Disabled("bug H: VectorKernels.softmaxTile() (channels-first dense-label softmax) sums t*(m - x) and t in plain "
-            + "float over all classes: C = 65541, inner = 16, gaussian logits, uniform soft labels exceed 2e-6 relative "
-            + "(RandomLayoutTest case 60 at 128-bit: 11.583966 for 11.583920681; mixed-sign labels C = 100: "
-            + "-0.22515169 for -0.22514977)")
+    // fixed in main; was @Disabled("bug H: VectorKernels.softmaxTile() (channels-first dense-label softmax) sums t*(m - x) and t in plain "
+    //            + "float over all classes: C = 65541, inner = 16, gaussian logits, uniform soft labels exceed 2e-6 relative "
+    //            + "(RandomLayoutTest case 60 at 128-bit: 11.583966 for 11.583920681; mixed-sign labels C = 100: "
+    //            + "-0.22515169 for -0.22514977)")
     void vectorSoftmaxTileIsAccurateForManyClasses() {
         CrossEntropy ce = vector();
         org.junit.jupiter.api.Assertions.assertFalse(KnownBugs.vectorSoftmaxTileDrifts(ce),

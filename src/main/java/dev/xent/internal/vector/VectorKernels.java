@@ -466,7 +466,9 @@ public final class VectorKernels extends ScalarKernels {
                 // ahi + alo += p + pe (TwoSum of ahi + p, its error into alo)
                 FloatVector sum = ahi.add(p);
                 FloatVector b2 = sum.sub(ahi);
-                alo = alo.add(ahi.sub(sum.sub(b2)).add(p.sub(b2))).add(pe);
+                FloatVector lo = ahi.sub(sum.sub(b2)).add(p.sub(b2)).add(pe);
+                // an infinite term has no rounding error (its TwoSum gives inf − inf); NaN data stays in ahi
+                alo = alo.add(lo.blend(0f, lo.compare(VectorOperators.NE, lo)));
                 ahi = sum;
             }
             d += dv.reduceLanes(VectorOperators.ADD);
@@ -490,7 +492,9 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
                 FloatVector w = e.add(1f);
                 FloatVector log1p = w.lanewise(VectorOperators.LOG).mul(e).div(w.sub(1f)).blend(e, w.compare(VectorOperators.EQ, 1f));
-                FloatVector l = v.neg().lanewise(VectorOperators.FMA, zv, v.max(0f)).add(log1p).mul(inv);
+                // (max(x,0) − x·z + log1p)/C with x scaled first, so a finite mean cannot overflow on the way
+                FloatVector vs = v.mul(inv);
+                FloatVector l = vs.neg().lanewise(VectorOperators.FMA, zv, vs.max(0f)).add(log1p.mul(inv));
                 acc = acc.add(k == c ? l : FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
             }
             sum += acc.reduceLanes(VectorOperators.ADD);
@@ -584,7 +588,8 @@ public final class VectorKernels extends ScalarKernels {
             // Σ t and Σ t·(m − x) with error-free transformations, as in softmaxRow
             sum = thi.add(tv);
             FloatVector b2 = sum.sub(thi);
-            tlo = tlo.add(thi.sub(sum.sub(b2)).add(tv.sub(b2)));
+            FloatVector lo = thi.sub(sum.sub(b2)).add(tv.sub(b2));
+            tlo = tlo.add(lo.blend(0f, lo.compare(VectorOperators.NE, lo)));
             thi = sum;
             VectorMask<Float> none = tv.compare(VectorOperators.EQ, 0f);
             FloatVector s = vm.sub(v);
@@ -594,7 +599,9 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector pe = tv.lanewise(VectorOperators.FMA, s, p.neg()).add(tv.mul(e)).blend(0f, none);
             sum = ahi.add(p);
             b2 = sum.sub(ahi);
-            alo = alo.add(ahi.sub(sum.sub(b2)).add(p.sub(b2))).add(pe);
+            lo = ahi.sub(sum.sub(b2)).add(p.sub(b2)).add(pe);
+            // an infinite term has no rounding error (its TwoSum gives inf − inf); NaN data stays in ahi
+            alo = alo.add(lo.blend(0f, lo.compare(VectorOperators.NE, lo)));
             ahi = sum;
         }
         // a + log(d)·Σt with the product fused, the low parts added last
@@ -657,7 +664,8 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
             FloatVector w = e.add(1f);
             FloatVector log1p = w.lanewise(VectorOperators.LOG).mul(e).div(w.sub(1f)).blend(e, w.compare(VectorOperators.EQ, 1f));
-            FloatVector u = v.neg().lanewise(VectorOperators.FMA, zv, v.max(0f)).add(log1p).mul(inv).sub(comp);
+            FloatVector vs = v.mul(inv); // x scaled by 1/C first, as in sigmoidMeanRow
+            FloatVector u = vs.neg().lanewise(VectorOperators.FMA, zv, vs.max(0f)).add(log1p.mul(inv)).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
             comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
