@@ -127,7 +127,7 @@ public final class ReferenceOptions {
             l1 = Math.log(Math.min(Math.max(prob, eps), 1 - eps));
             l0 = Math.log(Math.min(Math.max(1 - prob, eps), 1 - eps));
         }
-        return -(q * z * l1 + (1 - z) * l0);
+        return -(q * z * l1 + (1 - z) * l0) + 0.0;
     }
 
     static double binaryGrad(double prob, double z, double q, LossParams p) {

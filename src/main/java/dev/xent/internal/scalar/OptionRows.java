@@ -168,7 +168,7 @@ public final class OptionRows {
             l1 = Math.log(Math.min(Math.max(prob, eps), hi));
             l0 = Math.log(Math.min(Math.max(1f - prob, eps), hi));
         }
-        return -(q * z * l1 + (1 - z) * l0);
+        return -(q * z * l1 + (1 - z) * l0) + 0.0;   // + 0.0: no −0 losses
     }
 
     /** The derivative of {@link #binaryLoss} with respect to {@code p}: 0 where a log is clipped or clamped. */
