@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reference losses; the public ops (every backend) against the reference within 2e-6 on random inputs, layouts,
  * options, sample weights and reductions; the reduction's scale against central differences of the reduced value.
  */
+@Tag("backend")
 class OptionsGradientTest {
 
     enum Form { SOFTMAX, SPARSE_SOFTMAX, SIGMOID, BINARY, CATEGORICAL, SPARSE_CATEGORICAL }

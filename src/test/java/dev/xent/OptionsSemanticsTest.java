@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Closed forms of the options, the Keras/PyTorch differences, the building blocks and argument checks, on every backend. */
+@Tag("backend")
 class OptionsSemanticsTest {
 
     static final double LN2 = Math.log(2);

@@ -361,4 +361,100 @@ class TensorFlowParityTest {
             }
         }
     }
+
+    /**
+     * A class axis other than the last (channels first, {@code [N, C, H]}, axis 1). TF-Java 1.1's CategoricalCrossentropy
+     * is limited there: with {@code fromLogits=true} it fails or disagrees, and its label smoothing takes the size of the
+     * last axis as the class count. The test records what TF-Java does and checks xent against the Keras definition,
+     * computed with TensorFlow ops on the tensor transposed to classes-last (value, and gradient through the transpose).
+     */
+    @Test
+    void classAxisOtherThanTheLast() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        int n = 3;
+        int c = 4;
+        int h = 5;
+        float[] logits = randomLogits(rnd, n * c * h, 4f);
+        float[] probs = new float[n * c * h];
+        float[] t = new float[n * c * h];
+        for (int b = 0; b < n; b++) {
+            for (int i = 0; i < h; i++) {
+                double ps = 0;
+                int y = rnd.nextInt(c);
+                for (int k = 0; k < c; k++) {
+                    probs[(b * c + k) * h + i] = 0.05f + rnd.nextFloat();
+                    ps += probs[(b * c + k) * h + i];
+                    t[(b * c + k) * h + i] = k == y ? 1f : 0f;
+                }
+                for (int k = 0; k < c; k++) {
+                    probs[(b * c + k) * h + i] /= (float) ps;
+                }
+            }
+        }
+        Layout l = Layout.of(new int[] {n, c, h}, 1);
+        for (boolean fromLogits : new boolean[] {true, false}) {
+            float[] x = fromLogits ? logits : probs;
+            float ls = 0.2f;
+            float[][] def = tf3(n, c, h, x, (ops, xp) -> new CategoricalCrossentropy(fromLogits, ls,
+                    org.tensorflow.framework.losses.Reduction.SUM_OVER_BATCH_SIZE)
+                    .call(ops, ops.linalg.transpose(ops.constant(cube(t, n, c, h)), ops.constant(new int[] {0, 2, 1})),
+                            ops.linalg.transpose(xp, ops.constant(new int[] {0, 2, 1})), null), true);
+            String tfJava;
+            try {
+                float[][] direct = tf3(n, c, h, x, (ops, xp) -> new CategoricalCrossentropy("cce", fromLogits, ls,
+                        org.tensorflow.framework.losses.Reduction.SUM_OVER_BATCH_SIZE, 1)
+                        .call(ops, ops.constant(cube(t, n, c, h)), xp, null), false);
+                boolean same = Math.abs(direct[0][0] - def[0][0]) <= 1e-5 * Math.abs(def[0][0]);
+                tfJava = same ? "agrees" : "disagrees (" + direct[0][0] + " vs " + def[0][0] + ")";
+                if (!fromLogits) {
+                    assertTrue(!same, "TF-Java's label smoothing with axis 1 was expected to use the last axis size; it now agrees");
+                }
+            } catch (RuntimeException e) {
+                tfJava = "fails: " + e.getMessage();
+            }
+            System.out.println("TF-Java CategoricalCrossentropy(fromLogits=" + fromLogits + ", axis=1, labelSmoothing=0.2): " + tfJava);
+            assertTrue(!tfJava.equals("agrees"), "TF-Java 1.1 was expected to be limited with axis 1 (fromLogits " + fromLogits
+                    + "); it now agrees with the definition: drop this limitation from the README");
+            for (CrossEntropy ce : backends()) {
+                float[] g = new float[x.length];
+                LossOptions o = LossOptions.keras().labelSmoothing(ls).build();
+                double v = fromLogits
+                        ? ce.softmaxCrossEntropyWithLogits(x, l, t, l, null, null, o, LossOutputs.none().withGradient(g, l))
+                        : ce.categoricalCrossEntropy(x, l, t, l, null, null, o, LossOutputs.none().withGradient(g, l));
+                close(def[0], new float[] {(float) v}, ce.backend() + " axis 1 value, fromLogits " + fromLogits);
+                close(def[1], g, ce.backend() + " axis 1 gradient, fromLogits " + fromLogits);
+            }
+        }
+    }
+
+    static float[][][] cube(float[] v, int n, int c, int h) {
+        float[][][] m = new float[n][c][h];
+        for (int b = 0; b < n; b++) {
+            for (int k = 0; k < c; k++) {
+                System.arraycopy(v, (b * c + k) * h, m[b][k], 0, h);
+            }
+        }
+        return m;
+    }
+
+    /** {@link #tf(int, int, float[], BiFunction, boolean)} for a rank-3 {@code [n, c, h]} placeholder. */
+    static float[][] tf3(int n, int c, int h, float[] x, BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> loss, boolean gradient) {
+        try (Graph g = new Graph(); Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            Placeholder<TFloat32> xp = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, c, h)));
+            Operand<TFloat32> l = loss.apply(tf, xp);
+            Operand<TFloat32> total = tf.reduceSum(l, tf.range(tf.constant(0), tf.rank(l), tf.constant(1)));
+            try (TFloat32 xt = TFloat32.tensorOf(Shape.of(n, c, h), DataBuffers.of(x, true, false))) {
+                if (!gradient) {
+                    try (Result r = s.runner().feed(xp, xt).fetch(total).run()) {
+                        return new float[][] {read((TFloat32) r.get(0)), null};
+                    }
+                }
+                Operand<?> dx = tf.gradients(total, Arrays.asList(xp)).dy(0);
+                try (Result r = s.runner().feed(xp, xt).fetch(total).fetch(dx).run()) {
+                    return new float[][] {read((TFloat32) r.get(0)), read((TFloat32) r.get(1))};
+                }
+            }
+        }
+    }
 }
