@@ -1,9 +1,11 @@
 package dev.xent.internal.vector;
 
+import dev.xent.HalfFloat;
 import dev.xent.Layout;
 import dev.xent.internal.scalar.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -44,6 +46,8 @@ public final class VectorKernels extends ScalarKernels {
     static final VectorSpecies<Float> S = chooseSpecies();
     static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     static final int L = S.length();
+    /** The same vector size in 16-bit lanes (2L): one load of half-precision logits gives two float vectors. */
+    static final VectorSpecies<Short> SS = S.withLanes(short.class);
 
     /** Classes summed in float lanes before the partial sum is added in double (row path). */
     static final int BLOCK = 1024;
@@ -52,6 +56,9 @@ public final class VectorKernels extends ScalarKernels {
 
     private static final int[][] LANE_MAPS = laneMaps();
     private static final float[] IOTA = iota();
+    /** {@code 2j} and {@code 2j + 1}: the element of the half vector that lane j of the low/high float vector holds. */
+    private static final float[] EVEN = scaled(0);
+    private static final float[] ODD = scaled(1);
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
 
     // operation codes for the shared tile and row drivers
@@ -102,6 +109,14 @@ public final class VectorKernels extends ScalarKernels {
         return a;
     }
 
+    private static float[] scaled(int add) {
+        float[] a = iota();
+        for (int j = 0; j < a.length; j++) {
+            a[j] = 2 * a[j] + add;
+        }
+        return a;
+    }
+
     @Override
     public String name() {
         return "vector";
@@ -127,6 +142,28 @@ public final class VectorKernels extends ScalarKernels {
     public void sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
         if (!run(SPARSE_SOFTMAX, x, xl, null, null, y, yl, 0f, out, ol)) {
             super.sparseSoftmaxCrossEntropy(x, xl, y, yl, out, ol);
+        }
+    }
+
+    /**
+     * 16-bit logits, class axis contiguous and {@code C ≥ 2L}: each load of 2L halves is reinterpreted as L ints
+     * whose low and high 16 bits are two elements, widened with shifts and masks (bfloat16) or the float16
+     * exponent rebias (no conversion instructions, which box on JDK 17). Maximum and sum do not care which
+     * element sits in which lane. Other layouts run on the scalar code.
+     */
+    @Override
+    public void sparseSoftmaxCrossEntropy(short[] x, HalfFloat format, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
+        int classes = xl.classes();
+        if (xl.classStride() != 1 || classes < 2 * L) {
+            super.sparseSoftmaxCrossEntropy(x, format, xl, y, yl, out, ol);
+            return;
+        }
+        boolean bf16 = format == HalfFloat.BFLOAT16;
+        for (int r = 0, rows = xl.rows(); r < rows; r++) {
+            int xb = xl.rowIndex(r);
+            float m = bf16 ? bf16RowMax(x, xb, classes) : f16RowMax(x, xb, classes);
+            double d = bf16 ? bf16RowSumExp(x, xb, classes, m) : f16RowSumExp(x, xb, classes, m);
+            out[ol.rowIndex(r)] = (float) ((m - format.toFloat(x[xb + y[yl.rowIndex(r)]])) + Math.log(d));
         }
     }
 
@@ -541,6 +578,94 @@ public final class VectorKernels extends ScalarKernels {
             loss -= acc.reduceLanes(VectorOperators.ADD);
         }
         return (float) loss;
+    }
+
+    // ---- 16-bit logits: 2L elements per load, two float vectors (low and high halves of each int lane) ----
+
+    private static float bf16RowMax(short[] x, int xb, int classes) {
+        int w = 2 * L;
+        FloatVector m = FloatVector.broadcast(S, NEG_INF);
+        for (int c = 0; c < classes; c += w) {
+            IntVector iv = ShortVector.fromArray(SS, x, xb + Math.min(c, classes - w)).reinterpretAsInts();
+            m = m.max(iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats())
+                    .max(iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats());
+        }
+        return m.reduceLanes(VectorOperators.MAX);
+    }
+
+    private static double bf16RowSumExp(short[] x, int xb, int classes, float m) {
+        int w = 2 * L;
+        FloatVector vm = FloatVector.broadcast(S, m);
+        double total = 0;
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = c0; c < end; c += w) {
+                int k = Math.min(c, classes - w);
+                IntVector iv = ShortVector.fromArray(SS, x, xb + k).reinterpretAsInts();
+                FloatVector lo = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                FloatVector hi = iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                // the overlapping last load: elements already counted (index < 2L − rem) are dropped; all kept elsewhere
+                float first = (float) (w - Math.min(w, classes - c));
+                acc = acc.add(FloatVector.zero(S).blend(lo, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.GE, first)))
+                        .add(FloatVector.zero(S).blend(hi, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.GE, first)));
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return total;
+    }
+
+    private static float f16RowMax(short[] x, int xb, int classes) {
+        int w = 2 * L;
+        FloatVector m = FloatVector.broadcast(S, NEG_INF);
+        for (int c = 0; c < classes; c += w) {
+            IntVector iv = ShortVector.fromArray(SS, x, xb + Math.min(c, classes - w)).reinterpretAsInts();
+            // float16 → float: sign to bit 31, exponent and fraction shifted by 13 and rebiased by ×2^112
+            // (exact for normal and subnormal halves), infinities and NaN given the float exponent 255
+            IntVector h = iv.lanewise(VectorOperators.AND, 0xffff);
+            IntVector em = h.lanewise(VectorOperators.AND, 0x7fff);
+            IntVector bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
+            FloatVector lo = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            h = iv.lanewise(VectorOperators.LSHR, 16);
+            em = h.lanewise(VectorOperators.AND, 0x7fff);
+            bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
+            FloatVector hi = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            m = m.max(lo).max(hi);
+        }
+        return m.reduceLanes(VectorOperators.MAX);
+    }
+
+    private static double f16RowSumExp(short[] x, int xb, int classes, float m) {
+        int w = 2 * L;
+        FloatVector vm = FloatVector.broadcast(S, m);
+        double total = 0;
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = c0; c < end; c += w) {
+                int k = Math.min(c, classes - w);
+                IntVector iv = ShortVector.fromArray(SS, x, xb + k).reinterpretAsInts();
+                IntVector h = iv.lanewise(VectorOperators.AND, 0xffff);
+                IntVector em = h.lanewise(VectorOperators.AND, 0x7fff);
+                IntVector bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
+                FloatVector lo = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16))
+                        .reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                h = iv.lanewise(VectorOperators.LSHR, 16);
+                em = h.lanewise(VectorOperators.AND, 0x7fff);
+                bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
+                FloatVector hi = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16))
+                        .reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                float first = (float) (w - Math.min(w, classes - c));
+                acc = acc.add(FloatVector.zero(S).blend(lo, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.GE, first)))
+                        .add(FloatVector.zero(S).blend(hi, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.GE, first)));
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return total;
     }
 
     // =====================================================================================================
