@@ -417,50 +417,83 @@ public final class VectorKernels extends ScalarKernels {
     // The losses are written out where they are used: a method of ours that takes or returns a vector is compiled
     // on its own once it is hot, is then too big to inline, and boxes its vectors.
 
-    /** {@code max_c x[xb + c]}, NaN if any element is NaN; {@code classes ≥ L}. */
+    /**
+     * The shift {@code m} for one row: the largest element, {@code classes ≥ L}. Lanes keep the larger of two values
+     * by compare-and-blend, which skips NaN (Java's MAX propagates it at several times the cost); a row with a NaN
+     * still gets a NaN loss, from {@code exp(NaN − m)} in the sum. Four accumulators hide the latency.
+     */
     static float rowMax(float[] x, int xb, int classes) {
         FloatVector m0 = FloatVector.fromArray(S, x, xb + classes - L);
         FloatVector m1 = m0;
+        FloatVector m2 = m0;
+        FloatVector m3 = m0;
         int c = 0;
-        for (int bound2 = classes - 2 * L; c <= bound2; c += 2 * L) {
-            m0 = m0.max(FloatVector.fromArray(S, x, xb + c));
-            m1 = m1.max(FloatVector.fromArray(S, x, xb + c + L));
+        for (int bound4 = classes - 4 * L; c <= bound4; c += 4 * L) {
+            FloatVector v0 = FloatVector.fromArray(S, x, xb + c);
+            FloatVector v1 = FloatVector.fromArray(S, x, xb + c + L);
+            FloatVector v2 = FloatVector.fromArray(S, x, xb + c + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, x, xb + c + 3 * L);
+            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+            m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
+            m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
+            m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
         }
-        if (c + L <= classes) {
-            m0 = m0.max(FloatVector.fromArray(S, x, xb + c));
+        for (; c + L <= classes; c += L) {
+            FloatVector v0 = FloatVector.fromArray(S, x, xb + c);
+            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
         }
-        return m0.max(m1).reduceLanes(VectorOperators.MAX);
+        m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+        m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
+        return m0.blend(m2, m2.compare(VectorOperators.GT, m0)).reduceLanes(VectorOperators.MAX);
     }
 
-    /** {@code Σ_c exp(x[xb + c] − m)}, {@code classes ≥ L}: float lanes per block, blocks in double. */
+    /**
+     * {@code Σ_c exp(x[xb + c] − m)}, {@code classes ≥ L}: two float accumulators per block of {@link #BLOCK} classes,
+     * blocks added in double; the classes past the last whole vector come from one more vector ending at the last
+     * class, its lanes that were already counted zeroed.
+     */
     static double rowSumExp(float[] x, int xb, int classes, float m) {
         FloatVector vm = FloatVector.broadcast(S, m);
+        int bound = S.loopBound(classes);
         double total = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
-            for (int c = c0; c < end; c += L) {
-                int k = Math.min(c, classes - L);
-                FloatVector e = FloatVector.fromArray(S, x, xb + k).sub(vm).lanewise(VectorOperators.EXP);
-                acc = acc.add(k == c ? e : FloatVector.zero(S).blend(e, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
+        for (int c0 = 0; c0 < bound; c0 += BLOCK) {
+            int end = Math.min(bound, c0 + BLOCK);
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = s0;
+            int c = c0;
+            for (; c + L < end; c += 2 * L) {
+                s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
+                s1 = s1.add(FloatVector.fromArray(S, x, xb + c + L).sub(vm).lanewise(VectorOperators.EXP));
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            if (c < end) {
+                s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
+            }
+            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+        }
+        if (bound < classes) {
+            FloatVector e = FloatVector.fromArray(S, x, xb + classes - L).sub(vm).lanewise(VectorOperators.EXP);
+            VectorMask<Float> added = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - bound)));
+            total += FloatVector.zero(S).blend(e, added).reduceLanes(VectorOperators.ADD);
         }
         return total;
     }
 
-    /** {@code Σ_c p[pb + c]}, {@code classes ≥ L}. */
+    /** {@code Σ_c p[pb + c]}, {@code classes ≥ L}, summed as {@link #rowSumExp}. */
     static float rowSum(float[] p, int pb, int classes) {
+        int bound = S.loopBound(classes);
         double total = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
+        for (int c0 = 0; c0 < bound; c0 += BLOCK) {
+            int end = Math.min(bound, c0 + BLOCK);
+            FloatVector s0 = FloatVector.zero(S);
             for (int c = c0; c < end; c += L) {
-                int k = Math.min(c, classes - L);
-                FloatVector v = FloatVector.fromArray(S, p, pb + k);
-                acc = acc.add(k == c ? v : FloatVector.zero(S).blend(v, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
+                s0 = s0.add(FloatVector.fromArray(S, p, pb + c));
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += s0.reduceLanes(VectorOperators.ADD);
+        }
+        if (bound < classes) {
+            FloatVector v = FloatVector.fromArray(S, p, pb + classes - L);
+            VectorMask<Float> added = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - bound)));
+            total += FloatVector.zero(S).blend(v, added).reduceLanes(VectorOperators.ADD);
         }
         return (float) total;
     }
@@ -532,7 +565,8 @@ public final class VectorKernels extends ScalarKernels {
                 // (max(x,0) − x·z + log1p)/C with x scaled first, so a finite mean cannot overflow on the way
                 FloatVector vs = v.mul(inv);
                 FloatVector l = vs.neg().lanewise(VectorOperators.FMA, zv, vs.max(0f)).add(log1p.mul(inv));
-                acc = acc.add(k == c ? l : FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
+                // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
+                acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
             }
             sum += acc.reduceLanes(VectorOperators.ADD);
         }
@@ -555,7 +589,8 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector qc = v.neg().add(1f).max(eps).min(hi);
                 FloatVector l = zv.mul(pc.lanewise(VectorOperators.LOG))
                         .add(zv.neg().add(1f).mul(qc.lanewise(VectorOperators.LOG))).mul(-inv);
-                acc = acc.add(k == c ? l : FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
+                // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
+                acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
             }
             sum += acc.reduceLanes(VectorOperators.ADD);
         }
@@ -573,7 +608,8 @@ public final class VectorKernels extends ScalarKernels {
                 int k = Math.min(c, classes - L);
                 FloatVector q = FloatVector.fromArray(S, p, pb + k).div(vs).max(eps).min(1f - eps);
                 FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(q.lanewise(VectorOperators.LOG));
-                acc = acc.add(k == c ? l : FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
+                // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
+                acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
             }
             loss -= acc.reduceLanes(VectorOperators.ADD);
         }
@@ -691,7 +727,8 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector vm = FloatVector.broadcast(S, NEG_INF);
         for (int c = 0; c < classes; c++) {
             int i = xb + c * xs;
-            vm = vm.max(xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0));
+            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            vm = vm.blend(v, v.compare(VectorOperators.GT, vm)); // skips NaN, which reaches the loss through exp
         }
         FloatVector zero = FloatVector.zero(S);
         FloatVector d = zero;
@@ -750,7 +787,8 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector vm = FloatVector.broadcast(S, NEG_INF);
         for (int c = 0; c < classes; c++) {
             int i = xb + c * xs;
-            vm = vm.max(xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0));
+            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            vm = vm.blend(v, v.compare(VectorOperators.GT, vm)); // skips NaN, which reaches the loss through exp
         }
         FloatVector d = FloatVector.zero(S);
         FloatVector dc = d;
