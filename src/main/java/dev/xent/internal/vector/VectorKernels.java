@@ -161,7 +161,7 @@ public final class VectorKernels extends ScalarKernels {
         boolean bf16 = format == HalfFloat.BFLOAT16;
         for (int r = 0, rows = xl.rows(); r < rows; r++) {
             int xb = xl.rowIndex(r);
-            float m = bf16 ? bf16RowMax(x, xb, classes) : f16RowMax(x, xb, classes);
+            float m = halfRowMax(x, xb, classes, format);
             double d = bf16 ? bf16RowSumExp(x, xb, classes, m) : f16RowSumExp(x, xb, classes, m);
             out[ol.rowIndex(r)] = (float) ((m - format.toFloat(x[xb + y[yl.rowIndex(r)]])) + Math.log(d));
         }
@@ -618,15 +618,21 @@ public final class VectorKernels extends ScalarKernels {
 
     // ---- 16-bit logits: 2L elements per load, two float vectors (low and high halves of each int lane) ----
 
-    private static float bf16RowMax(short[] x, int xb, int classes) {
+    /**
+     * The largest of a row of 16-bit floats, compared as integers: both formats are sign-magnitude, so flipping the
+     * magnitude bits of the negative ones gives keys whose signed order is the order of the values (a positive NaN
+     * becomes the maximum, a negative one is skipped; either way {@code exp(NaN − m)} makes the loss NaN).
+     * Only the winner is widened.
+     */
+    private static float halfRowMax(short[] x, int xb, int classes, HalfFloat format) {
         int w = 2 * L;
-        FloatVector m = FloatVector.broadcast(S, NEG_INF);
+        ShortVector m = ShortVector.broadcast(SS, Short.MIN_VALUE);
         for (int c = 0; c < classes; c += w) {
-            IntVector iv = ShortVector.fromArray(SS, x, xb + Math.min(c, classes - w)).reinterpretAsInts();
-            m = m.max(iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats())
-                    .max(iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats());
+            ShortVector h = ShortVector.fromArray(SS, x, xb + Math.min(c, classes - w));
+            m = m.max(h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.ASHR, 15).lanewise(VectorOperators.AND, (short) 0x7fff)));
         }
-        return m.reduceLanes(VectorOperators.MAX);
+        short key = m.reduceLanes(VectorOperators.MAX);
+        return format.toFloat((short) (key ^ ((key >> 15) & 0x7fff)));
     }
 
     private static double bf16RowSumExp(short[] x, int xb, int classes, float m) {
@@ -649,28 +655,6 @@ public final class VectorKernels extends ScalarKernels {
             total += acc.reduceLanes(VectorOperators.ADD);
         }
         return total;
-    }
-
-    private static float f16RowMax(short[] x, int xb, int classes) {
-        int w = 2 * L;
-        FloatVector m = FloatVector.broadcast(S, NEG_INF);
-        for (int c = 0; c < classes; c += w) {
-            IntVector iv = ShortVector.fromArray(SS, x, xb + Math.min(c, classes - w)).reinterpretAsInts();
-            // float16 → float: sign to bit 31, exponent and fraction shifted by 13 and rebiased by ×2^112
-            // (exact for normal and subnormal halves), infinities and NaN given the float exponent 255
-            IntVector h = iv.lanewise(VectorOperators.AND, 0xffff);
-            IntVector em = h.lanewise(VectorOperators.AND, 0x7fff);
-            IntVector bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                    .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
-            FloatVector lo = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            h = iv.lanewise(VectorOperators.LSHR, 16);
-            em = h.lanewise(VectorOperators.AND, 0x7fff);
-            bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                    .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
-            FloatVector hi = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-            m = m.max(lo).max(hi);
-        }
-        return m.reduceLanes(VectorOperators.MAX);
     }
 
     private static double f16RowSumExp(short[] x, int xb, int classes, float m) {
