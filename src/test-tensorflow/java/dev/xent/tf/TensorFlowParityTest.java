@@ -262,6 +262,14 @@ class TensorFlowParityTest {
         int c = 6;
         float[] logits = randomLogits(rnd, n * c, 5f);
         float[] probs = randomDistribution(rnd, n, c);
+        // extremes: logits ±1000, and (categorical forms) a row of probabilities exactly 0 and 1, one below ε
+        logits[1] = 1000f;
+        logits[2] = -1000f;
+        logits[c + 3] = 1000f;
+        float[] probsExtreme = probs.clone();
+        Arrays.fill(probsExtreme, 0, c, 0f);
+        probsExtreme[1] = 1f;
+        probsExtreme[c] = 1e-9f;
         float[] t = randomDistribution(rnd, n, c);
         float[] z = new float[n * c];
         for (int k = 0; k < z.length; k++) {
@@ -280,9 +288,10 @@ class TensorFlowParityTest {
         for (float ls : new float[] {0f, 0.2f}) {
             for (boolean fromLogits : new boolean[] {true, false}) {
                 float[] x = fromLogits ? logits : probs;
+                float[] xc = fromLogits ? logits : probsExtreme;
                 String ctx = "ls " + ls + (fromLogits ? " logits" : " probabilities");
                 LossOptions o = LossOptions.keras().labelSmoothing(ls).reduction(Reduction.SUM_OVER_BATCH_SIZE).build();
-                float[][] cat = tf(n, c, x, (ops, xp) -> new CategoricalCrossentropy(fromLogits, ls,
+                float[][] cat = tf(n, c, xc, (ops, xp) -> new CategoricalCrossentropy(fromLogits, ls,
                         org.tensorflow.framework.losses.Reduction.SUM_OVER_BATCH_SIZE)
                         .call(ops, ops.constant(matrix(t, n, c)), xp, ops.constant(sw)));
                 float[][] bin = tf(n, c, x, (ops, xp) -> new BinaryCrossentropy(fromLogits, ls,
@@ -291,8 +300,8 @@ class TensorFlowParityTest {
                 for (CrossEntropy ce : backends()) {
                     float[] g = new float[n * c];
                     double v = fromLogits
-                            ? ce.softmaxCrossEntropyWithLogits(x, l, t, l, sw, rows, o, LossOutputs.none().withGradient(g, l))
-                            : ce.categoricalCrossEntropy(x, l, t, l, sw, rows, o, LossOutputs.none().withGradient(g, l));
+                            ? ce.softmaxCrossEntropyWithLogits(xc, l, t, l, sw, rows, o, LossOutputs.none().withGradient(g, l))
+                            : ce.categoricalCrossEntropy(xc, l, t, l, sw, rows, o, LossOutputs.none().withGradient(g, l));
                     close(cat[0], new float[] {(float) v}, ce.backend() + " categorical " + ctx);
                     close(cat[1], g, ce.backend() + " categorical gradient " + ctx);
                     if (fromLogits) {
@@ -321,7 +330,7 @@ class TensorFlowParityTest {
             // sparse categorical (no label smoothing in Keras)
             if (ls == 0f) {
                 for (boolean fromLogits : new boolean[] {true, false}) {
-                    float[] x = fromLogits ? logits : probs;
+                    float[] x = fromLogits ? logits : probsExtreme;
                     // TF-Java 1.1 has no graph gradient for SparseSoftmaxCrossEntropyWithLogits ("No gradient defined"), which
                     // its SparseCategoricalCrossentropy uses in both forms: from logits the expected gradient is the op's own
                     // backprop times s_r / N; from probabilities, the gradient of CategoricalCrossentropy with one-hot labels.
