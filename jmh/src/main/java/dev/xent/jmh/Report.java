@@ -115,8 +115,10 @@ public final class Report {
                     ? pm.get("scoreError").getAsDouble() : Double.NaN;
             double bytes = Double.NaN;
             JsonObject sec = run.getAsJsonObject("secondaryMetrics");
-            if (sec != null && sec.has("·gc.alloc.rate.norm")) {
-                bytes = sec.getAsJsonObject("·gc.alloc.rate.norm").get("score").getAsDouble();
+            for (String k : new String[] {"gc.alloc.rate.norm", "·gc.alloc.rate.norm", "\u00b7gc.alloc.rate.norm"}) {
+                if (sec != null && sec.has(k)) {
+                    bytes = sec.getAsJsonObject(k).get("score").getAsDouble();
+                }
             }
             jdk = run.get("jdkVersion").getAsString();
             vm = run.get("vmName").getAsString() + " " + run.get("vmVersion").getAsString();
@@ -243,7 +245,7 @@ public final class Report {
                 }
             }
             if (gc) {
-                sb.append("\nAllocation per call (B/op, JMH -prof gc, ·gc.alloc.rate.norm):\n\n");
+                sb.append("\nAllocation per call (B/op, JMH -prof gc, gc.alloc.rate.norm):\n\n");
                 sb.append("| loss | C | vector | scalar | naive vec | naive sc |").append(tf ? " TF |" : "").append('\n');
                 sb.append("|---|---:|---:|---:|---:|---:|").append(tf ? "---:|" : "").append('\n');
                 for (String loss : LOSSES) {
@@ -307,8 +309,9 @@ public final class Report {
         if (charts.isEmpty()) {
             return;
         }
-        int cols = Math.min(3, charts.size());
-        int rows = (charts.size() + cols - 1) / cols;
+        // XChart's grid needs rows·cols == number of panels
+        int cols = charts.size() % 3 == 0 ? 3 : charts.size() % 2 == 0 ? 2 : 1;
+        int rows = charts.size() / cols;
         String name = png.toString();
         BitmapEncoder.saveBitmap(charts, rows, cols, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
                 BitmapEncoder.BitmapFormat.PNG);

@@ -34,6 +34,19 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
         return S.toString();
     }
 
+    /** A full vector at {@code off}, or the lanes of {@code m} (zero elsewhere) in the tail block. */
+    private static FloatVector load(float[] a, int off, boolean full, VectorMask<Float> m) {
+        return full ? FloatVector.fromArray(S, a, off) : FloatVector.fromArray(S, a, off, m);
+    }
+
+    private static void store(FloatVector v, float[] a, int off, boolean full, VectorMask<Float> m) {
+        if (full) {
+            v.intoArray(a, off);
+        } else {
+            v.intoArray(a, off, m);
+        }
+    }
+
     private static boolean alongClasses(Layout a, Layout b) {
         return a.classStride() == 1 && b.classStride() == 1;
     }
@@ -76,19 +89,20 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
             for (int n = 0; n < xl.outer(); n++) {
                 for (int i = 0; i < inner; i += L) {
                     VectorMask<Float> m = S.indexInRange(i, inner);
+                    boolean full = i + L <= inner;
                     int xb = xl.index(n, 0, i);
                     int tb = tl.index(n, 0, i);
                     FloatVector s = FloatVector.zero(S);
                     for (int c = 0; c < classes; c++) {
-                        s = s.add(FloatVector.fromArray(S, x, xb + c * xcs, m).lanewise(VectorOperators.EXP));
+                        s = s.add(load(x, xb + c * xcs, full, m).lanewise(VectorOperators.EXP));
                     }
                     FloatVector acc = FloatVector.zero(S);
                     for (int c = 0; c < classes; c++) {
-                        FloatVector e = FloatVector.fromArray(S, x, xb + c * xcs, m).lanewise(VectorOperators.EXP);
-                        FloatVector tv = FloatVector.fromArray(S, t, tb + c * tcs, m);
+                        FloatVector e = load(x, xb + c * xcs, full, m).lanewise(VectorOperators.EXP);
+                        FloatVector tv = load(t, tb + c * tcs, full, m);
                         acc = tv.fma(e.div(s).lanewise(VectorOperators.LOG), acc);
                     }
-                    acc.neg().intoArray(out, ol.index(n, 0, i), m);
+                    store(acc.neg(), out, ol.index(n, 0, i), full, m);
                 }
             }
         } else {
@@ -128,14 +142,15 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
             for (int n = 0; n < xl.outer(); n++) {
                 for (int i = 0; i < inner; i += L) {
                     VectorMask<Float> m = S.indexInRange(i, inner);
+                    boolean full = i + L <= inner;
                     int xb = xl.index(n, 0, i);
                     FloatVector s = FloatVector.zero(S);
                     for (int c = 0; c < classes; c++) {
-                        s = s.add(FloatVector.fromArray(S, x, xb + c * xcs, m).lanewise(VectorOperators.EXP));
+                        s = s.add(load(x, xb + c * xcs, full, m).lanewise(VectorOperators.EXP));
                     }
                     // the sums go through the output; then one scalar exp and log per row for the label's term
                     int ob = ol.index(n, 0, i);
-                    s.intoArray(out, ob, m);
+                    store(s, out, ob, full, m);
                     int lanes = Math.min(L, inner - i);
                     for (int j = 0; j < lanes; j++) {
                         int yv = y[yl.index(n, 0, i + j)];
@@ -209,21 +224,22 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
             for (int n = 0; n < xl.outer(); n++) {
                 for (int i = 0; i < inner; i += L) {
                     VectorMask<Float> m = S.indexInRange(i, inner);
+                    boolean full = i + L <= inner;
                     int xb = xl.index(n, 0, i);
                     int zb = zl.index(n, 0, i);
                     int ob = ol.index(n, 0, i);
                     FloatVector acc = FloatVector.zero(S);
                     for (int c = 0; c < classes; c++) {
-                        FloatVector l = loss(probabilities, FloatVector.fromArray(S, x, xb + c * xcs, m),
-                                FloatVector.fromArray(S, z, zb + c * zcs, m));
+                        FloatVector l = loss(probabilities, load(x, xb + c * xcs, full, m),
+                                load(z, zb + c * zcs, full, m));
                         if (mean) {
                             acc = acc.add(l);
                         } else {
-                            l.intoArray(out, ob + c * ocs, m);
+                            store(l, out, ob + c * ocs, full, m);
                         }
                     }
                     if (mean) {
-                        acc.div(classes).intoArray(out, ob, m);
+                        store(acc.div(classes), out, ob, full, m);
                     }
                 }
             }
@@ -262,14 +278,15 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
             for (int n = 0; n < pl.outer(); n++) {
                 for (int i = 0; i < inner; i += L) {
                     VectorMask<Float> m = S.indexInRange(i, inner);
+                    boolean full = i + L <= inner;
                     int pb = pl.index(n, 0, i);
                     int tb = tl.index(n, 0, i);
                     FloatVector acc = FloatVector.zero(S);
                     for (int c = 0; c < classes; c++) {
-                        FloatVector lp = FloatVector.fromArray(S, p, pb + c * pcs, m).lanewise(VectorOperators.LOG);
-                        acc = FloatVector.fromArray(S, t, tb + c * tcs, m).fma(lp, acc);
+                        FloatVector lp = load(p, pb + c * pcs, full, m).lanewise(VectorOperators.LOG);
+                        acc = load(t, tb + c * tcs, full, m).fma(lp, acc);
                     }
-                    acc.neg().intoArray(out, ol.index(n, 0, i), m);
+                    store(acc.neg(), out, ol.index(n, 0, i), full, m);
                 }
             }
         } else {
