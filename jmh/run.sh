@@ -3,7 +3,8 @@
 #
 #   jmh/run.sh              quick suite (< 10 min on 2 cores): in-cache size (256K logits), C in
 #                           {2,10,100,1000,32000,128000} with the class axis last, plus channels first at C = 10;
-#                           1 fork, 2 x 500 ms warm-up, 3 x 500 ms measurement
+#                           1 fork, 1 x 1.5 s warm-up, 3 x 400 ms measurement (the vector code needs ~1 s
+#                           to reach C2: shorter warm-ups measure interpreted/C1 code that allocates)
 #   jmh/run.sh --full       every parameter (C x {256K, 16M} x {last, first}), 1 fork, 5 x 1 s + 5 x 1 s
 #                           (about 1000 runs: several hours on 2 cores)
 #   jmh/run.sh --smoke      CI smoke: one 100 ms iteration of one benchmark per loss and the floor at the smallest
@@ -105,7 +106,7 @@ case "$suite" in
   quick)
     regex="^dev\\.xent\\.jmh\\.(($losses)\\.|Floor\\.|tf\\.TensorFlow\\.)"
     [ "$tf" = 1 ] || regex="^dev\\.xent\\.jmh\\.(($losses)\\.|Floor\\.)"
-    opts=(-f 1 -wi 2 -w 500ms -i 3 -r 500ms -p size=256K)
+    opts=(-f 1 -wi 1 -w 1500ms -i 3 -r 400ms -p size=256K)
     outs+=("$here/results/$name.json")
     run_jmh "${outs[0]}" "$regex" "${opts[@]}" -p layout=last -p classes=2,10,100,1000,32000,128000
     # the channels-first row (TensorFlow's softmax ops cannot take the class axis first)
