@@ -88,9 +88,7 @@ public final class CrossEntropy {
      */
     public void softmaxCrossEntropyWithLogits(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
                                               float[] losses, Layout lossesLayout) {
-        checkLogits("logits", logits, logitsLayout, true);
-        checkDense("labels", labels, labelsLayout, logitsLayout);
-        checkRows(losses, lossesLayout, logitsLayout, logits, labels);
+        validateSoftmax(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
         kernels.softmaxCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
@@ -115,9 +113,7 @@ public final class CrossEntropy {
      */
     public void sparseSoftmaxCrossEntropyWithLogits(float[] logits, Layout logitsLayout, int[] labels, Layout labelsLayout,
                                                     float[] losses, Layout lossesLayout) {
-        checkLogits("logits", logits, logitsLayout, true);
-        checkSparse(labels, labelsLayout, logitsLayout);
-        checkRows(losses, lossesLayout, logitsLayout, logits, null);
+        validateSparseSoftmax(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
         kernels.sparseSoftmaxCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
@@ -125,6 +121,28 @@ public final class CrossEntropy {
     public void sparseSoftmaxCrossEntropyWithLogits(float[] logits, int[] labels, int classes, float[] losses) {
         Layout l = denseRows("logits", logits, classes);
         sparseSoftmaxCrossEntropyWithLogits(logits, l, labels, Layout.rowsOf(l), losses, Layout.rowsOf(l));
+    }
+
+    /**
+     * Sparse softmax cross-entropy of reduced-precision logits: {@code logits} holds the raw 16 bits of bfloat16 or
+     * float16 values ({@link HalfFloat}), widened to float in registers; otherwise exactly
+     * {@link #sparseSoftmaxCrossEntropyWithLogits(float[], Layout, int[], Layout, float[], Layout)}. Half the
+     * memory traffic of float logits for the large-vocabulary rows of LLM serving.
+     *
+     * @throws IllegalArgumentException as the float op, or for a null format
+     */
+    public void sparseSoftmaxCrossEntropyWithLogits(short[] logits, HalfFloat format, Layout logitsLayout, int[] labels,
+                                                    Layout labelsLayout, float[] losses, Layout lossesLayout) {
+        Checks.notNull("logits", logits);
+        Checks.notNull("format", format);
+        Checks.notNull("logitsLayout", logitsLayout);
+        if (logitsLayout.classes() < 1) {
+            throw new IllegalArgumentException("logitsLayout: classes = " + logitsLayout.classes() + " must be at least 1");
+        }
+        logitsLayout.checkFits("logits", logits.length);
+        checkSparse(labels, labelsLayout, logitsLayout);
+        checkRows(losses, lossesLayout, logitsLayout, null, null);
+        kernels.sparseSoftmaxCrossEntropy(logits, format, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
     // ---- sigmoid cross-entropy --------------------------------------------------------------------------
@@ -141,9 +159,7 @@ public final class CrossEntropy {
      */
     public void sigmoidCrossEntropyWithLogits(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
                                               float[] losses, Layout lossesLayout) {
-        checkLogits("logits", logits, logitsLayout, false);
-        checkDense("labels", labels, labelsLayout, logitsLayout);
-        checkElementwise(losses, lossesLayout, logitsLayout, logits, labels);
+        validateSigmoid(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
         kernels.sigmoidCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
@@ -158,8 +174,9 @@ public final class CrossEntropy {
 
     /**
      * Binary cross-entropy from probabilities, as Keras {@code binary_crossentropy(from_logits=False)}:
-     * {@code p} is clipped to {@code [ε, 1−ε]} (in float), then
-     * {@code loss = −(z·log p + (1−z)·log(1−p))} per element. Elementwise or the mean over the class axis
+     * {@code p} is clipped to {@code [ε, 1−ε]}, then {@code loss = −(z·log p + (1−z)·log(1−p))} per element, with
+     * {@code 1 − p} formed before the clip so that {@code p = 1, z = 0} gives {@code −log ε = 16.118095} (for
+     * ε = 1e-7) just as {@code p = 0, z = 1} does, where float32 Keras gives 15.942385 for the former. Elementwise or the mean over the class axis
      * (Keras), chosen by the shape of {@code lossesLayout} as for
      * {@link #sigmoidCrossEntropyWithLogits(float[], Layout, float[], Layout, float[], Layout)}.
      *
@@ -168,10 +185,7 @@ public final class CrossEntropy {
      */
     public void binaryCrossEntropy(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
                                    float epsilon, float[] losses, Layout lossesLayout) {
-        checkLogits("probabilities", probabilities, probabilitiesLayout, false);
-        checkDense("labels", labels, labelsLayout, probabilitiesLayout);
-        Checks.epsilon(epsilon);
-        checkElementwise(losses, lossesLayout, probabilitiesLayout, probabilities, labels);
+        validateBinary(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
         kernels.binaryCrossEntropy(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
     }
 
@@ -185,10 +199,7 @@ public final class CrossEntropy {
      */
     public void categoricalCrossEntropy(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
                                         float epsilon, float[] losses, Layout lossesLayout) {
-        checkLogits("probabilities", probabilities, probabilitiesLayout, true);
-        checkDense("labels", labels, labelsLayout, probabilitiesLayout);
-        Checks.epsilon(epsilon);
-        checkRows(losses, lossesLayout, probabilitiesLayout, probabilities, labels);
+        validateCategorical(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
         kernels.categoricalCrossEntropy(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
     }
 
@@ -202,14 +213,73 @@ public final class CrossEntropy {
      */
     public void sparseCategoricalCrossEntropy(float[] probabilities, Layout probabilitiesLayout, int[] labels,
                                               Layout labelsLayout, float epsilon, float[] losses, Layout lossesLayout) {
-        checkLogits("probabilities", probabilities, probabilitiesLayout, true);
-        checkSparse(labels, labelsLayout, probabilitiesLayout);
-        Checks.epsilon(epsilon);
-        checkRows(losses, lossesLayout, probabilitiesLayout, probabilities, null);
+        validateSparseCategorical(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
         kernels.sparseCategoricalCrossEntropy(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
     }
 
-    // ---- checks ---------------------------------------------------------------------------------------------
+    /**
+     * These ops split across threads: rows (or, for a few huge rows, the class range) go to {@code executor} in
+     * up to {@code parallelism} parts. See {@link ParallelCrossEntropy}.
+     */
+    public ParallelCrossEntropy parallel(java.util.concurrent.Executor executor, int parallelism) {
+        return new ParallelCrossEntropy(this, executor, parallelism, ParallelCrossEntropy.DEFAULT_MIN_ELEMENTS);
+    }
+
+    /** These ops split across the common {@link java.util.concurrent.ForkJoinPool}, one part per available processor. */
+    public ParallelCrossEntropy parallel() {
+        return parallel(java.util.concurrent.ForkJoinPool.commonPool(), Runtime.getRuntime().availableProcessors());
+    }
+
+    Kernels kernels() {
+        return kernels;
+    }
+
+    // ---- checks, shared with ParallelCrossEntropy ----------------------------------------------------------
+
+    static void validateSoftmax(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
+                                float[] losses, Layout lossesLayout) {
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
+        checkDense(labels, labelsLayout, logitsLayout);
+        checkRows(losses, lossesLayout, logitsLayout, logits, labels);
+    }
+
+    static void validateSparseSoftmax(float[] logits, Layout logitsLayout, int[] labels, Layout labelsLayout,
+                                      float[] losses, Layout lossesLayout) {
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
+        checkSparse(labels, labelsLayout, logitsLayout);
+        checkRows(losses, lossesLayout, logitsLayout, logits, null);
+    }
+
+    static void validateSigmoid(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
+                                float[] losses, Layout lossesLayout) {
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, false);
+        checkDense(labels, labelsLayout, logitsLayout);
+        checkElementwise(losses, lossesLayout, logitsLayout, logits, labels);
+    }
+
+    static void validateBinary(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
+                               float epsilon, float[] losses, Layout lossesLayout) {
+        checkLogits("probabilities", probabilities, "probabilitiesLayout", probabilitiesLayout, false);
+        checkDense(labels, labelsLayout, probabilitiesLayout);
+        Checks.epsilon(epsilon);
+        checkElementwise(losses, lossesLayout, probabilitiesLayout, probabilities, labels);
+    }
+
+    static void validateCategorical(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
+                                    float epsilon, float[] losses, Layout lossesLayout) {
+        checkLogits("probabilities", probabilities, "probabilitiesLayout", probabilitiesLayout, true);
+        checkDense(labels, labelsLayout, probabilitiesLayout);
+        Checks.epsilon(epsilon);
+        checkRows(losses, lossesLayout, probabilitiesLayout, probabilities, labels);
+    }
+
+    static void validateSparseCategorical(float[] probabilities, Layout probabilitiesLayout, int[] labels,
+                                          Layout labelsLayout, float epsilon, float[] losses, Layout lossesLayout) {
+        checkLogits("probabilities", probabilities, "probabilitiesLayout", probabilitiesLayout, true);
+        checkSparse(labels, labelsLayout, probabilitiesLayout);
+        Checks.epsilon(epsilon);
+        checkRows(losses, lossesLayout, probabilitiesLayout, probabilities, null);
+    }
 
     private static Layout denseRows(String name, float[] logits, int classes) {
         Checks.notNull(name, logits);
@@ -222,20 +292,20 @@ public final class CrossEntropy {
         return Layout.rows(logits.length / classes, classes);
     }
 
-    private static void checkLogits(String name, float[] data, Layout layout, boolean reducesClasses) {
+    private static void checkLogits(String name, float[] data, String layoutName, Layout layout, boolean reducesClasses) {
         Checks.notNull(name, data);
-        Checks.notNull(name + "Layout", layout);
+        Checks.notNull(layoutName, layout);
         if (reducesClasses && layout.classes() < 1) {
-            throw new IllegalArgumentException(name + "Layout: classes = " + layout.classes() + " must be at least 1");
+            throw new IllegalArgumentException(layoutName + ": classes = " + layout.classes() + " must be at least 1");
         }
         layout.checkFits(name, data.length);
     }
 
-    private static void checkDense(String name, float[] labels, Layout labelsLayout, Layout logitsLayout) {
-        Checks.notNull(name, labels);
-        Checks.notNull(name + "Layout", labelsLayout);
-        Checks.sameShape(name + "Layout", labelsLayout, logitsLayout);
-        labelsLayout.checkFits(name, labels.length);
+    private static void checkDense(float[] labels, Layout labelsLayout, Layout logitsLayout) {
+        Checks.notNull("labels", labels);
+        Checks.notNull("labelsLayout", labelsLayout);
+        Checks.sameShape("labelsLayout", labelsLayout, logitsLayout);
+        labelsLayout.checkFits("labels", labels.length);
     }
 
     private static void checkSparse(int[] labels, Layout labelsLayout, Layout logitsLayout) {

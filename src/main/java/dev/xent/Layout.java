@@ -78,9 +78,13 @@ public final class Layout {
         return new Layout(offset, rows, rowStride, classes, 1, 1, 1);
     }
 
-    /** A dense channels-first {@code [batch, classes, spatial]} tensor (NCHW with {@code spatial = H·W}), class axis 1. */
+    /**
+     * A dense channels-first {@code [batch, classes, spatial]} tensor (NCHW with {@code spatial = H·W}), class axis 1.
+     *
+     * @throws IllegalArgumentException for a negative size or more than {@code Integer.MAX_VALUE} elements
+     */
     public static Layout channelsFirst(int batch, int classes, int spatial) {
-        return new Layout(0, batch, Math.multiplyExact(classes, spatial), classes, spatial, spatial, 1);
+        return of(new int[] {batch, classes, spatial}, 1);
     }
 
     /**
@@ -137,6 +141,23 @@ public final class Layout {
     /** This layout moved to start at {@code offset}. */
     public Layout withOffset(int offset) {
         return new Layout(offset, outer, outerStride, classes, classStride, inner, innerStride);
+    }
+
+    /**
+     * The part of this layout with {@code n} in {@code [n0, n1)} and {@code i} in {@code [i0, i1)}, all classes: a
+     * sub-batch that shares the same array. Its row {@code r' = (n − n0)·(i1 − i0) + (i − i0)}.
+     *
+     * @throws IllegalArgumentException if a range is empty-reversed or outside {@code [0, outer]} / {@code [0, inner]}
+     */
+    public Layout slice(int n0, int n1, int i0, int i1) {
+        if (n0 < 0 || n1 < n0 || n1 > outer) {
+            throw new IllegalArgumentException("outer range [" + n0 + ", " + n1 + ") is not within [0, " + outer + "]");
+        }
+        if (i0 < 0 || i1 < i0 || i1 > inner) {
+            throw new IllegalArgumentException("inner range [" + i0 + ", " + i1 + ") is not within [0, " + inner + "]");
+        }
+        long start = offset + (long) n0 * outerStride + (long) i0 * innerStride;
+        return new Layout(Math.toIntExact(start), n1 - n0, outerStride, classes, classStride, i1 - i0, innerStride);
     }
 
     public int offset() { return offset; }

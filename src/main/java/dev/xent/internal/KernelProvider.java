@@ -25,8 +25,22 @@ public final class KernelProvider {
         static final Backend DEFAULT = choose();
     }
 
+    /** Loaded only after the module check passed; a failure to load is kept as a reason, not thrown. */
     private static final class VectorHolder {
-        static final Kernels VECTOR = loadVector();
+        static final Kernels VECTOR;
+        static final String FAILURE;
+
+        static {
+            Kernels kernels = null;
+            String failure = null;
+            try {
+                kernels = (Kernels) Class.forName(VECTOR_CLASS).getField("INSTANCE").get(null);
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                failure = "the vector kernels could not be loaded (" + e + ")";
+            }
+            VECTOR = kernels;
+            FAILURE = failure;
+        }
     }
 
     /** The backend chosen for this JVM. */
@@ -66,7 +80,7 @@ public final class KernelProvider {
         if (c2 != null) {
             return c2 + "; without C2 the Vector API is slower than scalar code";
         }
-        return null;
+        return VectorHolder.FAILURE;
     }
 
     private static String c2Disabled() {
@@ -112,14 +126,6 @@ public final class KernelProvider {
                 return Backend.VECTOR;
             default:
                 throw new IllegalArgumentException("-Dxent.backend=" + forced + " is not one of auto, vector, scalar");
-        }
-    }
-
-    private static Kernels loadVector() {
-        try {
-            return (Kernels) Class.forName(VECTOR_CLASS).getField("INSTANCE").get(null);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw new UnsupportedOperationException("cannot load the vector backend: " + e, e);
         }
     }
 }

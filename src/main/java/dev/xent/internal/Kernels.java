@@ -1,5 +1,6 @@
 package dev.xent.internal;
 
+import dev.xent.HalfFloat;
 import dev.xent.Layout;
 
 /**
@@ -27,6 +28,10 @@ public interface Kernels {
     void sparseSoftmaxCrossEntropy(float[] logits, Layout logitsLayout, int[] labels, Layout labelsLayout,
                                    float[] losses, Layout lossesLayout);
 
+    /** Sparse softmax cross-entropy of 16-bit logits (raw bits in {@code format}), widened to float in registers. */
+    void sparseSoftmaxCrossEntropy(short[] logits, HalfFloat format, Layout logitsLayout, int[] labels, Layout labelsLayout,
+                                   float[] losses, Layout lossesLayout);
+
     /**
      * Sigmoid cross-entropy from logits, {@code max(x,0) − x·z + log1p(exp(−|x|))} per element; when the
      * losses layout has one class and the logits more, the mean over the class axis is written per row.
@@ -48,4 +53,12 @@ public interface Kernels {
     /** Sparse categorical cross-entropy from probabilities: {@code −log clip(p_y / Σp, ε, 1−ε)}. */
     void sparseCategoricalCrossEntropy(float[] probabilities, Layout probabilitiesLayout, int[] labels,
                                        Layout labelsLayout, float epsilon, float[] losses, Layout lossesLayout);
+
+    // ---- pieces of a row, for splitting one huge row across threads --------------------------------------
+
+    /** The largest of {@code x[offset .. offset+length)}, NaN if any is NaN, {@code −inf} if {@code length == 0}. */
+    float max(float[] x, int offset, int length);
+
+    /** {@code Σ exp(x[k] − m)} over {@code x[offset .. offset+length)}, returned in double. */
+    double sumExp(float[] x, int offset, int length, float m);
 }

@@ -1,5 +1,6 @@
 package dev.xent.internal.reference;
 
+import dev.xent.HalfFloat;
 import dev.xent.Layout;
 import dev.xent.internal.Kernels;
 
@@ -62,10 +63,11 @@ public final class ReferenceKernels implements Kernels {
         return Math.max(x, 0) - x * z + Math.log1p(Math.exp(-Math.abs(x)));
     }
 
-    /** {@code −(z·log p + (1−z)·log(1−p))}, p clipped to {@code [ε, 1−ε]}. */
+    /** {@code −(z·log p + (1−z)·log(1−p))}, p clipped to {@code [ε, 1−ε]} (so 1 − p to the same interval). */
     public static double binary(double p, double z, double eps) {
         double pc = Math.min(Math.max(p, eps), 1 - eps);
-        return -(z * Math.log(pc) + (1 - z) * Math.log(1 - pc));
+        double qc = Math.min(Math.max(1 - p, eps), 1 - eps);
+        return -(z * Math.log(pc) + (1 - z) * Math.log(qc));
     }
 
     /** {@code −Σ t_c·log clip(p_c / Σp, ε, 1−ε)}. */
@@ -105,6 +107,24 @@ public final class ReferenceKernels implements Kernels {
         double[] out = new double[xl.rows()];
         for (int r = 0; r < out.length; r++) {
             out[r] = sparseSoftmaxRow(x, xl.rowIndex(r), xl.classStride(), xl.classes(), y[yl.rowIndex(r)]);
+        }
+        return out;
+    }
+
+    /** Sparse softmax cross-entropy of 16-bit logits, widened exactly and computed in double. */
+    public static double[] sparseSoftmaxCrossEntropy(short[] x, HalfFloat format, Layout xl, int[] y, Layout yl) {
+        double[] out = new double[xl.rows()];
+        for (int r = 0; r < out.length; r++) {
+            int xb = xl.rowIndex(r);
+            double m = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < xl.classes(); c++) {
+                m = Math.max(m, format.toFloat(x[xb + c * xl.classStride()]));
+            }
+            double d = 0;
+            for (int c = 0; c < xl.classes(); c++) {
+                d += Math.exp(format.toFloat(x[xb + c * xl.classStride()]) - m);
+            }
+            out[r] = (m - format.toFloat(x[xb + y[yl.rowIndex(r)] * xl.classStride()])) + Math.log(d);
         }
         return out;
     }
@@ -177,6 +197,11 @@ public final class ReferenceKernels implements Kernels {
     }
 
     @Override
+    public void sparseSoftmaxCrossEntropy(short[] x, HalfFloat format, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
+        writeRows(sparseSoftmaxCrossEntropy(x, format, xl, y, yl), out, ol);
+    }
+
+    @Override
     public void sigmoidCrossEntropy(float[] x, Layout xl, float[] z, Layout zl, float[] out, Layout ol) {
         boolean mean = ol.classes() != xl.classes();
         write(sigmoidCrossEntropy(x, xl, z, zl, mean), mean, out, ol);
@@ -196,6 +221,24 @@ public final class ReferenceKernels implements Kernels {
     @Override
     public void sparseCategoricalCrossEntropy(float[] p, Layout pl, int[] y, Layout yl, float eps, float[] out, Layout ol) {
         writeRows(sparseCategoricalCrossEntropy(p, pl, y, yl, eps), out, ol);
+    }
+
+    @Override
+    public float max(float[] x, int offset, int length) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < length; k++) {
+            m = Math.max(m, x[offset + k]);
+        }
+        return m;
+    }
+
+    @Override
+    public double sumExp(float[] x, int offset, int length, float m) {
+        double d = 0;
+        for (int k = 0; k < length; k++) {
+            d += Math.exp((double) x[offset + k] - m);
+        }
+        return d;
     }
 
     private static void writeRows(double[] values, float[] out, Layout ol) {

@@ -1,13 +1,14 @@
 package dev.xent.internal.scalar;
 
+import dev.xent.HalfFloat;
 import dev.xent.Layout;
 import dev.xent.internal.Kernels;
 
 /**
  * The portable backend: plain Java loops over any layout, {@code float} inputs and outputs, {@link Math#exp}
  * and {@link Math#log} evaluated in double and sums accumulated in double. Same formulas as the vector
- * backend; used when {@code jdk.incubator.vector} is absent, and by the vector backend for layouts it
- * cannot vectorise (neither the class axis nor the inner axis contiguous).
+ * backend; used when {@code jdk.incubator.vector} is absent, and by the vector backend for rows and layouts
+ * it does not vectorise. The per-row functions are public so the vector backend can finish single rows.
  */
 public class ScalarKernels implements Kernels {
 
@@ -23,50 +24,33 @@ public class ScalarKernels implements Kernels {
 
     @Override
     public void softmaxCrossEntropy(float[] x, Layout xl, float[] t, Layout tl, float[] out, Layout ol) {
-        int rows = xl.rows();
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0, rows = xl.rows(); r < rows; r++) {
             out[ol.rowIndex(r)] = softmaxRow(x, xl.rowIndex(r), xl.classStride(), xl.classes(), t, tl.rowIndex(r), tl.classStride());
         }
     }
 
-    /** Dense-label softmax cross-entropy of one row of {@code classes} logits at {@code xb} with stride {@code xs}. */
-    public static float softmaxRow(float[] x, int xb, int xs, int classes, float[] t, int tb, int ts) {
-        float m = Float.NEGATIVE_INFINITY;
-        for (int c = 0; c < classes; c++) {
-            m = Math.max(m, x[xb + c * xs]);
+    @Override
+    public void sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
+        for (int r = 0, rows = xl.rows(); r < rows; r++) {
+            out[ol.rowIndex(r)] = sparseSoftmaxRow(x, xl.rowIndex(r), xl.classStride(), xl.classes(), y[yl.rowIndex(r)]);
         }
-        double d = 0;
-        double a = 0;
-        double tsum = 0;
-        for (int c = 0; c < classes; c++) {
-            float xc = x[xb + c * xs];
-            d += Math.exp(xc - m);
-            float tc = t[tb + c * ts];
-            if (tc != 0f) {
-                a += (double) tc * (m - xc);
-                tsum += tc;
-            }
-        }
-        return (float) (a + Math.log(d) * tsum);
     }
 
     @Override
-    public void sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
-        int rows = xl.rows();
+    public void sparseSoftmaxCrossEntropy(short[] x, HalfFloat format, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
         int xs = xl.classStride();
         int classes = xl.classes();
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0, rows = xl.rows(); r < rows; r++) {
             int xb = xl.rowIndex(r);
             float m = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
-                m = Math.max(m, x[xb + c * xs]);
+                m = Math.max(m, format.toFloat(x[xb + c * xs]));
             }
             double d = 0;
             for (int c = 0; c < classes; c++) {
-                d += Math.exp(x[xb + c * xs] - m);
+                d += Math.exp(format.toFloat(x[xb + c * xs]) - m);
             }
-            float xy = x[xb + y[yl.rowIndex(r)] * xs];
-            out[ol.rowIndex(r)] = (float) ((m - xy) + Math.log(d));
+            out[ol.rowIndex(r)] = (float) ((m - format.toFloat(x[xb + y[yl.rowIndex(r)] * xs])) + Math.log(d));
         }
     }
 
@@ -80,32 +64,93 @@ public class ScalarKernels implements Kernels {
         elementwise(true, p, pl, z, zl, eps, out, ol);
     }
 
+    @Override
+    public void categoricalCrossEntropy(float[] p, Layout pl, float[] t, Layout tl, float eps, float[] out, Layout ol) {
+        for (int r = 0, rows = pl.rows(); r < rows; r++) {
+            out[ol.rowIndex(r)] = categoricalRow(p, pl.rowIndex(r), pl.classStride(), pl.classes(), t, tl.rowIndex(r), tl.classStride(), eps);
+        }
+    }
+
+    @Override
+    public void sparseCategoricalCrossEntropy(float[] p, Layout pl, int[] y, Layout yl, float eps, float[] out, Layout ol) {
+        for (int r = 0, rows = pl.rows(); r < rows; r++) {
+            out[ol.rowIndex(r)] = sparseCategoricalRow(p, pl.rowIndex(r), pl.classStride(), pl.classes(), y[yl.rowIndex(r)], eps);
+        }
+    }
+
+    @Override
+    public float max(float[] x, int offset, int length) {
+        return max(x, offset, 1, length);
+    }
+
+    @Override
+    public double sumExp(float[] x, int offset, int length, float m) {
+        double d = 0;
+        for (int k = 0; k < length; k++) {
+            d += Math.exp(x[offset + k] - m);
+        }
+        return d;
+    }
+
     private static void elementwise(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl, float eps,
                                     float[] out, Layout ol) {
-        int rows = xl.rows();
         int classes = xl.classes();
-        int xs = xl.classStride();
-        int zs = zl.classStride();
         boolean mean = ol.classes() != classes;
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0, rows = xl.rows(); r < rows; r++) {
             int xb = xl.rowIndex(r);
             int zb = zl.rowIndex(r);
             int ob = ol.rowIndex(r);
-            double sum = 0;
-            for (int c = 0; c < classes; c++) {
-                float xc = x[xb + c * xs];
-                float zc = z[zb + c * zs];
-                double l = probabilities ? binary(xc, zc, eps) : sigmoid(xc, zc);
-                if (mean) {
-                    sum += l;
-                } else {
-                    out[ob + c * ol.classStride()] = (float) l;
+            if (mean) {
+                out[ob] = meanRow(probabilities, x, xb, xl.classStride(), z, zb, zl.classStride(), eps, classes);
+            } else {
+                for (int c = 0; c < classes; c++) {
+                    float xc = x[xb + c * xl.classStride()];
+                    float zc = z[zb + c * zl.classStride()];
+                    out[ob + c * ol.classStride()] = (float) (probabilities ? binary(xc, zc, eps) : sigmoid(xc, zc));
                 }
             }
-            if (mean) {
-                out[ob] = (float) (sum / classes);
+        }
+    }
+
+    // ---- one row -------------------------------------------------------------------------------------------
+
+    /** Dense-label softmax cross-entropy of one row: {@code Σ_c t_c·(m − x_c) + log Σ exp(x − m) · Σ_c t_c}, zero-label terms skipped. */
+    public static float softmaxRow(float[] x, int xb, int xs, int classes, float[] t, int tb, int ts) {
+        float m = max(x, xb, xs, classes);
+        double d = 0;
+        double a = 0;
+        double tsum = 0;
+        for (int c = 0; c < classes; c++) {
+            float xc = x[xb + c * xs];
+            d += Math.exp(xc - m);
+            float tc = t[tb + c * ts];
+            if (tc != 0f) {
+                a += (double) tc * ((double) m - xc);
+                tsum += tc;
             }
         }
+        return (float) (a + Math.log(d) * tsum);
+    }
+
+    /** Sparse softmax cross-entropy of one row: {@code (m − x_y) + log Σ exp(x − m)}. */
+    public static float sparseSoftmaxRow(float[] x, int xb, int xs, int classes, int y) {
+        float m = max(x, xb, xs, classes);
+        double d = 0;
+        for (int c = 0; c < classes; c++) {
+            d += Math.exp(x[xb + c * xs] - m);
+        }
+        return (float) ((m - x[xb + y * xs]) + Math.log(d));
+    }
+
+    /** Mean over the classes of the sigmoid ({@code probabilities = false}) or binary cross-entropy of one row. */
+    public static float meanRow(boolean probabilities, float[] x, int xb, int xs, float[] z, int zb, int zs, float eps, int classes) {
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+            float xc = x[xb + c * xs];
+            float zc = z[zb + c * zs];
+            sum += probabilities ? binary(xc, zc, eps) : sigmoid(xc, zc);
+        }
+        return (float) (sum / classes);
     }
 
     /** {@code max(x,0) − x·z + log1p(exp(−|x|))} in double. */
@@ -113,47 +158,45 @@ public class ScalarKernels implements Kernels {
         return Math.max(x, 0f) - (double) x * z + Math.log1p(Math.exp(-Math.abs((double) x)));
     }
 
-    /** {@code −(z·log p + (1−z)·log(1−p))} with p clipped to {@code [ε, 1−ε]} (in float, as Keras). */
+    /**
+     * {@code −(z·log p + (1−z)·log(1−p))} with p clipped to {@code [ε, 1−ε]}. The complement is clipped on its own,
+     * {@code clip(1 − p, ε, 1−ε)} (the same number in exact arithmetic), because {@code 1 − (1 − ε)} in float is not
+     * ε: {@code p = 1, z = 0} gives {@code −log ε} exactly as {@code p = 0, z = 1} does.
+     */
     public static double binary(float p, float z, float eps) {
-        float pc = Math.min(Math.max(p, eps), 1f - eps);
-        return -(z * Math.log(pc) + (1.0 - z) * Math.log(1.0 - pc));
-    }
-
-    @Override
-    public void categoricalCrossEntropy(float[] p, Layout pl, float[] t, Layout tl, float eps, float[] out, Layout ol) {
-        int rows = pl.rows();
-        int classes = pl.classes();
-        int ps = pl.classStride();
-        int ts = tl.classStride();
         float hi = 1f - eps;
-        for (int r = 0; r < rows; r++) {
-            int pb = pl.rowIndex(r);
-            int tb = tl.rowIndex(r);
-            float s = rowSum(p, pb, ps, classes);
-            double loss = 0;
-            for (int c = 0; c < classes; c++) {
-                float q = Math.min(Math.max(p[pb + c * ps] / s, eps), hi);
-                loss -= t[tb + c * ts] * Math.log(q);
-            }
-            out[ol.rowIndex(r)] = (float) loss;
-        }
+        float pc = Math.min(Math.max(p, eps), hi);
+        float qc = Math.min(Math.max(1f - p, eps), hi);
+        return -(z * Math.log(pc) + (1.0 - z) * Math.log(qc));
     }
 
-    @Override
-    public void sparseCategoricalCrossEntropy(float[] p, Layout pl, int[] y, Layout yl, float eps, float[] out, Layout ol) {
-        int rows = pl.rows();
-        int classes = pl.classes();
-        int ps = pl.classStride();
+    /** Keras categorical cross-entropy of one row: {@code −Σ t_c·log clip(p_c / Σp, ε, 1−ε)}. */
+    public static float categoricalRow(float[] p, int pb, int ps, int classes, float[] t, int tb, int ts, float eps) {
+        float s = sum(p, pb, ps, classes);
         float hi = 1f - eps;
-        for (int r = 0; r < rows; r++) {
-            int pb = pl.rowIndex(r);
-            float s = rowSum(p, pb, ps, classes);
-            float q = Math.min(Math.max(p[pb + y[yl.rowIndex(r)] * ps] / s, eps), hi);
-            out[ol.rowIndex(r)] = (float) -Math.log(q);
+        double loss = 0;
+        for (int c = 0; c < classes; c++) {
+            float q = Math.min(Math.max(p[pb + c * ps] / s, eps), hi);
+            loss -= t[tb + c * ts] * Math.log(q);
         }
+        return (float) loss;
     }
 
-    private static float rowSum(float[] p, int pb, int ps, int classes) {
+    /** Keras sparse categorical cross-entropy of one row: {@code −log clip(p_y / Σp, ε, 1−ε)}. */
+    public static float sparseCategoricalRow(float[] p, int pb, int ps, int classes, int y, float eps) {
+        float q = Math.min(Math.max(p[pb + y * ps] / sum(p, pb, ps, classes), eps), 1f - eps);
+        return (float) -Math.log(q);
+    }
+
+    private static float max(float[] x, int xb, int xs, int classes) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            m = Math.max(m, x[xb + c * xs]);
+        }
+        return m;
+    }
+
+    private static float sum(float[] p, int pb, int ps, int classes) {
         double s = 0;
         for (int c = 0; c < classes; c++) {
             s += p[pb + c * ps];

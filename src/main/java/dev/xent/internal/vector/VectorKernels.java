@@ -1,9 +1,11 @@
 package dev.xent.internal.vector;
 
+import dev.xent.HalfFloat;
 import dev.xent.Layout;
 import dev.xent.internal.scalar.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -11,17 +13,27 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The SIMD backend on {@code jdk.incubator.vector}.
  *
- * <p>Two vector paths per loss:
+ * <p>Three ways through a batch, chosen per call from the layouts:
  * <ul>
- *   <li><b>class axis contiguous</b> ({@code classStride == 1}): one row at a time, vectorised along the
- *       classes, the tail of the row under a mask; lanes are reduced at the end of the row.</li>
- *   <li><b>class axis strided, inner axis contiguous</b> ({@code innerStride == 1}, e.g. NCHW with the class
- *       axis 1): {@code L} neighbouring rows at a time, one per lane, vectorised across the inner positions;
- *       the maximum and the sums are taken vertically over the classes, so there are no gathers and no
- *       horizontal reductions; the tail of the inner axis under a mask.</li>
+ *   <li><b>rows</b> (class axis contiguous, {@code C ≥ L}): one row at a time, vectorised along the classes.
+ *       The row tail is one more full vector ending at the last class, its lanes that were already counted
+ *       masked out of the sums (the maximum does not mind counting them twice).</li>
+ *   <li><b>tiles</b>: {@code L} rows at once, one per lane, the maximum and the sums taken vertically over the
+ *       classes, so there are no horizontal reductions. Lane {@code j} of class {@code c} is at
+ *       {@code base + c·classStride + j·laneStride}. With the class axis strided and the inner axis contiguous
+ *       (NCHW, class axis 1) the lanes are neighbouring inner positions and the loads are plain loads; with
+ *       few classes ({@code C < L}, class axis last) the lanes are neighbouring rows, gathered
+ *       ({@code laneStride = rowStride}), so a 16-lane vector does not run mostly empty. The last tile
+ *       overlaps the one before it rather than running under a mask; overlapping rows get the same values.</li>
+ *   <li>anything else (neither axis contiguous, strides too wide to gather, a short batch at the very end of an
+ *       array) runs on the inherited scalar code, which computes the same formulas.</li>
  * </ul>
- * Any other layout (neither axis contiguous, or labels and outputs whose layouts do not allow the same
- * path) runs on the inherited scalar code, which computes the same formulas.
+ * Nothing here allocates: no masks from {@code indexInRange}, no masked stores and no {@code LOG1P} (each
+ * of which boxes on JDK 17), no lambdas.
+ *
+ * <p>Sums along a row are kept in float lanes for a block of {@link #BLOCK} classes and then added in double;
+ * vertical sums in a tile are compensated (Kahan). Either way the
+ * rounding error does not grow with the number of classes.
  *
  * <p>The species is {@link FloatVector#SPECIES_PREFERRED} unless the system property
  * {@code xent.vector.bits} is 64, 128, 256 or 512 (the tests run every width this way). It is read once,
@@ -34,17 +46,28 @@ public final class VectorKernels extends ScalarKernels {
     static final VectorSpecies<Float> S = chooseSpecies();
     static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     static final int L = S.length();
+    /** The same vector size in 16-bit lanes (2L): one load of half-precision logits gives two float vectors. */
+    static final VectorSpecies<Short> SS = S.withLanes(short.class);
 
+    /** Classes summed in float lanes before the partial sum is added in double (row path). */
+    static final int BLOCK = 1024;
+    /** The widest lane stride a tile gathers with. */
+    static final int MAX_LANE_STRIDE = 256;
+
+    private static final int[][] LANE_MAPS = laneMaps();
+    private static final float[] IOTA = iota();
+    /** {@code 2j} and {@code 2j + 1}: the element of the half vector that lane j of the low/high float vector holds. */
+    private static final float[] EVEN = scaled(0);
+    private static final float[] ODD = scaled(1);
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
 
-    /**
-     * Classes summed in float lanes before the partial sum is added into a double: bounds the rounding
-     * error of a row sum by about {@code BLOCK / L} float roundings whatever the row length.
-     */
-    static final int BLOCK = 1024;
-
-    /** Classes summed vertically in a tile before the block sum is folded, compensated, into the tile total. */
-    static final int TILE_BLOCK = 64;
+    // operation codes for the shared tile and row drivers
+    private static final int SOFTMAX = 0;
+    private static final int SPARSE_SOFTMAX = 1;
+    private static final int SIGMOID_MEAN = 2;
+    private static final int BINARY_MEAN = 3;
+    private static final int CATEGORICAL = 4;
+    private static final int SPARSE_CATEGORICAL = 5;
 
     private VectorKernels() {
     }
@@ -67,6 +90,33 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
+    private static int[][] laneMaps() {
+        int lanes = chooseSpecies().length();
+        int[][] maps = new int[MAX_LANE_STRIDE + 1][lanes];
+        for (int s = 0; s <= MAX_LANE_STRIDE; s++) {
+            for (int j = 0; j < lanes; j++) {
+                maps[s][j] = j * s;
+            }
+        }
+        return maps;
+    }
+
+    private static float[] iota() {
+        float[] a = new float[chooseSpecies().length()];
+        for (int j = 0; j < a.length; j++) {
+            a[j] = j;
+        }
+        return a;
+    }
+
+    private static float[] scaled(int add) {
+        float[] a = iota();
+        for (int j = 0; j < a.length; j++) {
+            a[j] = 2 * a[j] + add;
+        }
+        return a;
+    }
+
     @Override
     public String name() {
         return "vector";
@@ -77,39 +127,383 @@ public final class VectorKernels extends ScalarKernels {
         return S.toString();
     }
 
-    /** The inner-axis path pays off once a row tile fills a good part of a vector. */
-    private static boolean innerPath(Layout l) {
-        return l.classStride() != 1 && l.innerStride() == 1 && l.inner() >= 2;
-    }
-
-    /** Per-row arrays (labels, losses) that go with an inner-path tile: L neighbouring rows are contiguous. */
-    private static boolean rowsContiguous(Layout rows) {
-        return rows.innerStride() == 1;
-    }
-
     // =====================================================================================================
-    // softmax cross-entropy, dense labels
+    // entry points
     // =====================================================================================================
 
     @Override
     public void softmaxCrossEntropy(float[] x, Layout xl, float[] t, Layout tl, float[] out, Layout ol) {
-        if (xl.classStride() == 1 && (tl.classStride() == 1 || tl.classes() == 1)) {
-            int rows = xl.rows();
-            int classes = xl.classes();
-            for (int r = 0; r < rows; r++) {
-                out[ol.rowIndex(r)] = softmaxRow(x, xl.rowIndex(r), classes, t, tl.rowIndex(r));
-            }
-        } else if (innerPath(xl) && tl.innerStride() == 1 && rowsContiguous(ol)) {
-            for (int n = 0; n < xl.outer(); n++) {
-                for (int i = 0; i < xl.inner(); i += L) {
-                    softmaxTile(x, xl, t, tl, out, ol, n, i);
-                }
-            }
-        } else {
+        if (!run(SOFTMAX, x, xl, t, tl, null, null, 0f, out, ol)) {
             super.softmaxCrossEntropy(x, xl, t, tl, out, ol);
         }
     }
 
+    @Override
+    public void sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
+        if (!run(SPARSE_SOFTMAX, x, xl, null, null, y, yl, 0f, out, ol)) {
+            super.sparseSoftmaxCrossEntropy(x, xl, y, yl, out, ol);
+        }
+    }
+
+    /**
+     * 16-bit logits, class axis contiguous and {@code C ≥ 2L}: each load of 2L halves is reinterpreted as L ints
+     * whose low and high 16 bits are two elements, widened with shifts and masks (bfloat16) or the float16
+     * exponent rebias (no conversion instructions, which box on JDK 17). Maximum and sum do not care which
+     * element sits in which lane. Other layouts run on the scalar code.
+     */
+    @Override
+    public void sparseSoftmaxCrossEntropy(short[] x, HalfFloat format, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
+        int classes = xl.classes();
+        if (xl.classStride() != 1 || classes < 2 * L) {
+            super.sparseSoftmaxCrossEntropy(x, format, xl, y, yl, out, ol);
+            return;
+        }
+        boolean bf16 = format == HalfFloat.BFLOAT16;
+        for (int r = 0, rows = xl.rows(); r < rows; r++) {
+            int xb = xl.rowIndex(r);
+            float m = halfRowMax(x, xb, classes, format);
+            double d = bf16 ? bf16RowSumExp(x, xb, classes, m) : f16RowSumExp(x, xb, classes, m);
+            out[ol.rowIndex(r)] = (float) ((m - format.toFloat(x[xb + y[yl.rowIndex(r)]])) + Math.log(d));
+        }
+    }
+
+    @Override
+    public void sigmoidCrossEntropy(float[] x, Layout xl, float[] z, Layout zl, float[] out, Layout ol) {
+        boolean done = ol.classes() == xl.classes()
+                ? elementwise(false, x, xl, z, zl, 0f, out, ol)
+                : run(SIGMOID_MEAN, x, xl, z, zl, null, null, 0f, out, ol);
+        if (!done) {
+            super.sigmoidCrossEntropy(x, xl, z, zl, out, ol);
+        }
+    }
+
+    @Override
+    public void binaryCrossEntropy(float[] p, Layout pl, float[] z, Layout zl, float eps, float[] out, Layout ol) {
+        boolean done = ol.classes() == pl.classes()
+                ? elementwise(true, p, pl, z, zl, eps, out, ol)
+                : run(BINARY_MEAN, p, pl, z, zl, null, null, eps, out, ol);
+        if (!done) {
+            super.binaryCrossEntropy(p, pl, z, zl, eps, out, ol);
+        }
+    }
+
+    @Override
+    public void categoricalCrossEntropy(float[] p, Layout pl, float[] t, Layout tl, float eps, float[] out, Layout ol) {
+        if (!run(CATEGORICAL, p, pl, t, tl, null, null, eps, out, ol)) {
+            super.categoricalCrossEntropy(p, pl, t, tl, eps, out, ol);
+        }
+    }
+
+    @Override
+    public void sparseCategoricalCrossEntropy(float[] p, Layout pl, int[] y, Layout yl, float eps, float[] out, Layout ol) {
+        if (!run(SPARSE_CATEGORICAL, p, pl, null, null, y, yl, eps, out, ol)) {
+            super.sparseCategoricalCrossEntropy(p, pl, y, yl, eps, out, ol);
+        }
+    }
+
+    @Override
+    public float max(float[] x, int offset, int length) {
+        return length >= L ? rowMax(x, offset, length) : super.max(x, offset, length);
+    }
+
+    @Override
+    public double sumExp(float[] x, int offset, int length, float m) {
+        return length >= L ? rowSumExp(x, offset, length, m) : super.sumExp(x, offset, length, m);
+    }
+
+    // =====================================================================================================
+    // drivers: choose rows or tiles, walk the batch
+    // =====================================================================================================
+
+    /**
+     * Runs a per-row loss through the row or tile path; returns false (nothing written) when neither fits the
+     * layouts. {@code t} are the dense labels (or {@code z}), {@code y} the integer labels; one of them is null.
+     */
+    private static boolean run(int op, float[] x, Layout xl, float[] t, Layout tl, int[] y, Layout yl, float eps,
+                               float[] out, Layout ol) {
+        int classes = xl.classes();
+        int rows = xl.rows();
+        if (xl.classStride() == 1 && (t == null || tl.classStride() == 1) && classes >= L) {
+            for (int r = 0; r < rows; r++) {
+                out[ol.rowIndex(r)] = row(op, x, xl.rowIndex(r), classes, t, t == null ? 0 : tl.rowIndex(r),
+                        y == null ? 0 : y[yl.rowIndex(r)], eps);
+            }
+            return true;
+        }
+        if (xl.classStride() == 1 && classes < L && xl.inner() == 1) {
+            return packedTiles(op, x, xl, t, tl, y, yl, eps, out, ol);
+        }
+        if (xl.innerStride() == 1 && xl.inner() >= 2) {
+            return innerTiles(op, x, xl, t, tl, y, yl, eps, out, ol);
+        }
+        return false;
+    }
+
+    /** Few classes, class axis last: lanes are neighbouring rows, {@code rowStride} apart. */
+    private static boolean packedTiles(int op, float[] x, Layout xl, float[] t, Layout tl, int[] y, Layout yl, float eps,
+                                       float[] out, Layout ol) {
+        int rows = xl.rows();
+        int xls = xl.outerStride();
+        int tls = t == null ? 0 : tl.outerStride();
+        int yls = y == null ? 0 : yl.outerStride();
+        int ols = ol.outerStride();
+        if (xls > MAX_LANE_STRIDE || tls > MAX_LANE_STRIDE || yls > MAX_LANE_STRIDE || ols > MAX_LANE_STRIDE) {
+            return false;
+        }
+        int classes = xl.classes();
+        int xs = xl.classStride();
+        int ts = t == null ? 0 : tl.classStride();
+        if (rows < L) {
+            // one partial tile, if its idle lanes still read inside the arrays
+            if (rows == 0) {
+                return true;
+            }
+            if (!partialFits(x, xl.offset(), xs, xls, classes, t, t == null ? 0 : tl.offset(), ts, tls,
+                    y, y == null ? 0 : yl.offset(), yls)) {
+                return false;
+            }
+            tile(op, x, xl.offset(), xs, xls, classes, t, t == null ? 0 : tl.offset(), ts, tls,
+                    y, y == null ? 0 : yl.offset(), yls, eps, out, ol.offset(), ols, rows);
+            return true;
+        }
+        for (int r0 = 0; ; r0 += L) {
+            int r = Math.min(r0, rows - L);
+            tile(op, x, xl.offset() + r * xls, xs, xls, classes, t, t == null ? 0 : tl.offset() + r * tls, ts, tls,
+                    y, y == null ? 0 : yl.offset() + r * yls, yls, eps, out, ol.offset() + r * ols, ols, L);
+            if (r == rows - L) {
+                return true;
+            }
+        }
+    }
+
+    /** Class axis strided, inner axis contiguous: lanes are neighbouring inner positions. */
+    private static boolean innerTiles(int op, float[] x, Layout xl, float[] t, Layout tl, int[] y, Layout yl, float eps,
+                                      float[] out, Layout ol) {
+        int inner = xl.inner();
+        int tls = t == null ? 0 : tl.innerStride();
+        int yls = y == null ? 0 : yl.innerStride();
+        int ols = ol.innerStride();
+        if (tls > MAX_LANE_STRIDE || yls > MAX_LANE_STRIDE || ols > MAX_LANE_STRIDE) {
+            return false;
+        }
+        int classes = xl.classes();
+        int xs = xl.classStride();
+        int ts = t == null ? 0 : tl.classStride();
+        if (inner < L) {
+            // one partial tile per n; an n whose idle lanes would read past an array end runs on the scalar code
+            for (int n = 0; n < xl.outer(); n++) {
+                int xb = xl.index(n, 0, 0);
+                int tb = t == null ? 0 : tl.index(n, 0, 0);
+                int yb = y == null ? 0 : yl.index(n, 0, 0);
+                if (partialFits(x, xb, xs, 1, classes, t, tb, ts, tls, y, yb, yls)) {
+                    tile(op, x, xb, xs, 1, classes, t, tb, ts, tls, y, yb, yls, eps, out, ol.index(n, 0, 0), ols, inner);
+                } else {
+                    scalar(op, x, xl.slice(n, n + 1, 0, inner), t, t == null ? null : tl.slice(n, n + 1, 0, inner),
+                            y, y == null ? null : yl.slice(n, n + 1, 0, inner), eps, out, ol.slice(n, n + 1, 0, inner));
+                }
+            }
+            return true;
+        }
+        for (int n = 0; n < xl.outer(); n++) {
+            for (int i0 = 0; ; i0 += L) {
+                int i = Math.min(i0, inner - L);
+                tile(op, x, xl.index(n, 0, i), xs, 1, classes, t, t == null ? 0 : tl.index(n, 0, i), ts, tls,
+                        y, y == null ? 0 : yl.index(n, 0, i), yls, eps, out, ol.index(n, 0, i), ols, L);
+                if (i == inner - L) {
+                    break;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The scalar code for one op, for the parts of a batch that no vector path covers. */
+    private static void scalar(int op, float[] x, Layout xl, float[] t, Layout tl, int[] y, Layout yl, float eps,
+                               float[] out, Layout ol) {
+        ScalarKernels k = ScalarKernels.INSTANCE;
+        switch (op) {
+            case SOFTMAX:
+                k.softmaxCrossEntropy(x, xl, t, tl, out, ol);
+                break;
+            case SPARSE_SOFTMAX:
+                k.sparseSoftmaxCrossEntropy(x, xl, y, yl, out, ol);
+                break;
+            case SIGMOID_MEAN:
+                k.sigmoidCrossEntropy(x, xl, t, tl, out, ol);
+                break;
+            case BINARY_MEAN:
+                k.binaryCrossEntropy(x, xl, t, tl, eps, out, ol);
+                break;
+            case CATEGORICAL:
+                k.categoricalCrossEntropy(x, xl, t, tl, eps, out, ol);
+                break;
+            case SPARSE_CATEGORICAL:
+                k.sparseCategoricalCrossEntropy(x, xl, y, yl, eps, out, ol);
+                break;
+            default:
+                throw new AssertionError(op);
+        }
+    }
+
+    /** Whether all L lanes of a tile starting at these bases read inside their arrays. */
+    private static boolean partialFits(float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
+                                       int[] y, int yb, int yls) {
+        long last = (long) (L - 1);
+        if (xb + last * xls + (long) (classes - 1) * xs >= x.length) {
+            return false;
+        }
+        if (t != null && tb + last * tls + (long) (classes - 1) * ts >= t.length) {
+            return false;
+        }
+        return y == null || yb + last * yls < y.length;
+    }
+
+    private static float row(int op, float[] x, int xb, int classes, float[] t, int tb, int y, float eps) {
+        switch (op) {
+            case SOFTMAX:
+                return softmaxRow(x, xb, classes, t, tb);
+            case SPARSE_SOFTMAX: {
+                float m = rowMax(x, xb, classes);
+                return (float) ((m - x[xb + y]) + Math.log(rowSumExp(x, xb, classes, m)));
+            }
+            case SIGMOID_MEAN:
+                return sigmoidMeanRow(x, xb, t, tb, classes);
+            case BINARY_MEAN:
+                return binaryMeanRow(x, xb, t, tb, eps, classes);
+            case CATEGORICAL:
+                return categoricalRow(x, xb, classes, t, tb, eps);
+            case SPARSE_CATEGORICAL: {
+                float q = Math.min(Math.max(x[xb + y] / rowSum(x, xb, classes), eps), 1f - eps);
+                return (float) -Math.log(q);
+            }
+            default:
+                throw new AssertionError(op);
+        }
+    }
+
+    private static void tile(int op, float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
+                             int[] y, int yb, int yls, float eps, float[] out, int ob, int ols, int count) {
+        switch (op) {
+            case SOFTMAX:
+                softmaxTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
+                break;
+            case SPARSE_SOFTMAX:
+                sparseSoftmaxTile(x, xb, xs, xls, classes, y, yb, yls, out, ob, ols, count);
+                break;
+            case SIGMOID_MEAN:
+                sigmoidMeanTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
+                break;
+            case BINARY_MEAN:
+                binaryMeanTile(x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                break;
+            case CATEGORICAL:
+                categoricalTile(x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                break;
+            case SPARSE_CATEGORICAL:
+                sparseCategoricalTile(x, xb, xs, xls, classes, y, yb, yls, eps, out, ob, ols, count);
+                break;
+            default:
+                throw new AssertionError(op);
+        }
+    }
+
+    // =====================================================================================================
+    // row path: one row, vectorised along contiguous classes, C ≥ L
+    // =====================================================================================================
+
+    // Every row loop below walks the row in vectors of L classes, in blocks of BLOCK classes whose float lane sums
+    // are added in double. The last vector of a row that is not a multiple of L ends at the last class and overlaps
+    // the one before; its lanes that were already counted (iota < L − rem) are zeroed before they are summed.
+    // The losses are written out where they are used: a method of ours that takes or returns a vector is compiled
+    // on its own once it is hot, is then too big to inline, and boxes its vectors.
+
+    /**
+     * The shift {@code m} for one row: the largest element, {@code classes ≥ L}. Lanes keep the larger of two values
+     * by compare-and-blend, which skips NaN (Java's MAX propagates it at several times the cost); a row with a NaN
+     * still gets a NaN loss, from {@code exp(NaN − m)} in the sum. Four accumulators hide the latency.
+     */
+    static float rowMax(float[] x, int xb, int classes) {
+        FloatVector m0 = FloatVector.fromArray(S, x, xb + classes - L);
+        FloatVector m1 = m0;
+        FloatVector m2 = m0;
+        FloatVector m3 = m0;
+        int c = 0;
+        for (int bound4 = classes - 4 * L; c <= bound4; c += 4 * L) {
+            FloatVector v0 = FloatVector.fromArray(S, x, xb + c);
+            FloatVector v1 = FloatVector.fromArray(S, x, xb + c + L);
+            FloatVector v2 = FloatVector.fromArray(S, x, xb + c + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, x, xb + c + 3 * L);
+            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+            m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
+            m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
+            m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
+        }
+        for (; c + L <= classes; c += L) {
+            FloatVector v0 = FloatVector.fromArray(S, x, xb + c);
+            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+        }
+        m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+        m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
+        return m0.blend(m2, m2.compare(VectorOperators.GT, m0)).reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * {@code Σ_c exp(x[xb + c] − m)}, {@code classes ≥ L}: two float accumulators per block of {@link #BLOCK} classes,
+     * blocks added in double; the classes past the last whole vector come from one more vector ending at the last
+     * class, its lanes that were already counted zeroed.
+     */
+    static double rowSumExp(float[] x, int xb, int classes, float m) {
+        FloatVector vm = FloatVector.broadcast(S, m);
+        int bound = S.loopBound(classes);
+        double total = 0;
+        for (int c0 = 0; c0 < bound; c0 += BLOCK) {
+            int end = Math.min(bound, c0 + BLOCK);
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = s0;
+            int c = c0;
+            for (; c + L < end; c += 2 * L) {
+                s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
+                s1 = s1.add(FloatVector.fromArray(S, x, xb + c + L).sub(vm).lanewise(VectorOperators.EXP));
+            }
+            if (c < end) {
+                s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
+            }
+            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+        }
+        if (bound < classes) {
+            FloatVector e = FloatVector.fromArray(S, x, xb + classes - L).sub(vm).lanewise(VectorOperators.EXP);
+            VectorMask<Float> added = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - bound)));
+            total += FloatVector.zero(S).blend(e, added).reduceLanes(VectorOperators.ADD);
+        }
+        return total;
+    }
+
+    /** {@code Σ_c p[pb + c]}, {@code classes ≥ L}, summed as {@link #rowSumExp}. */
+    static float rowSum(float[] p, int pb, int classes) {
+        int bound = S.loopBound(classes);
+        double total = 0;
+        for (int c0 = 0; c0 < bound; c0 += BLOCK) {
+            int end = Math.min(bound, c0 + BLOCK);
+            FloatVector s0 = FloatVector.zero(S);
+            for (int c = c0; c < end; c += L) {
+                s0 = s0.add(FloatVector.fromArray(S, p, pb + c));
+            }
+            total += s0.reduceLanes(VectorOperators.ADD);
+        }
+        if (bound < classes) {
+            FloatVector v = FloatVector.fromArray(S, p, pb + classes - L);
+            VectorMask<Float> added = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - bound)));
+            total += FloatVector.zero(S).blend(v, added).reduceLanes(VectorOperators.ADD);
+        }
+        return (float) total;
+    }
+
+    /**
+     * Dense-label softmax cross-entropy of one row, {@code classes ≥ L}. {@code Σ t·(m − x)} is summed with error-free
+     * transformations (TwoSum of {@code m − x}, FMA product errors, compensated lane sums): with labels of mixed
+     * sign the terms cancel, and a plain float sum would lose the result (e.g. t = [0, 1, −1],
+     * x = [0.59, −10000.517, −10000.613]).
+     */
     private static float softmaxRow(float[] x, int xb, int classes, float[] t, int tb) {
         float m = rowMax(x, xb, classes);
         FloatVector vm = FloatVector.broadcast(S, m);
@@ -118,189 +512,447 @@ public final class VectorKernels extends ScalarKernels {
         double ts = 0;
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
-            FloatVector dv = FloatVector.zero(S);
-            FloatVector av = FloatVector.zero(S);
-            FloatVector tv = FloatVector.zero(S);
-            int c = c0;
-            for (int bound = c0 + S.loopBound(end - c0); c < bound; c += L) {
-                FloatVector v = FloatVector.fromArray(S, x, xb + c);
-                FloatVector t1 = FloatVector.fromArray(S, t, tb + c);
+            FloatVector zero = FloatVector.zero(S);
+            FloatVector dv = zero;
+            FloatVector ahi = zero;
+            FloatVector alo = zero;
+            FloatVector tv = zero;
+            for (int c = c0; c < end; c += L) {
+                int k = Math.min(c, classes - L);
+                // in the overlapping last vector the classes already counted become x = −inf, t = 0 (they add
+                // nothing); the mask is all-true elsewhere, which is cheaper than a branch that merges vectors
+                VectorMask<Float> keep = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)));
+                FloatVector v = FloatVector.broadcast(S, NEG_INF).blend(FloatVector.fromArray(S, x, xb + k), keep);
+                FloatVector t1 = zero.blend(FloatVector.fromArray(S, t, tb + k), keep);
                 dv = dv.add(v.sub(vm).lanewise(VectorOperators.EXP));
-                av = av.add(t1.mul(vm.sub(v)), t1.compare(VectorOperators.NE, 0f));
                 tv = tv.add(t1);
-            }
-            if (c < end) {
-                VectorMask<Float> mask = S.indexInRange(c, end);
-                FloatVector v = FloatVector.fromArray(S, x, xb + c, mask);
-                FloatVector t1 = FloatVector.fromArray(S, t, tb + c, mask);
-                dv = dv.add(v.sub(vm).lanewise(VectorOperators.EXP), mask);
-                av = av.add(t1.mul(vm.sub(v)), t1.compare(VectorOperators.NE, 0f).and(mask));
-                tv = tv.add(t1, mask);
+                // s + e = m − x exactly (TwoSum); p + pe = t·s exactly (FMA)
+                VectorMask<Float> none = t1.compare(VectorOperators.EQ, 0f);
+                FloatVector s = vm.sub(v);
+                FloatVector bb = s.sub(vm);
+                FloatVector e = vm.sub(s.sub(bb)).sub(v.add(bb));
+                FloatVector p = t1.mul(s).blend(0f, none);
+                FloatVector pe = t1.lanewise(VectorOperators.FMA, s, p.neg()).add(t1.mul(e)).blend(0f, none);
+                // ahi + alo += p + pe (TwoSum of ahi + p, its error into alo)
+                FloatVector sum = ahi.add(p);
+                FloatVector b2 = sum.sub(ahi);
+                FloatVector lo = ahi.sub(sum.sub(b2)).add(p.sub(b2)).add(pe);
+                // an infinite term has no rounding error (its TwoSum gives inf − inf); NaN data stays in ahi
+                alo = alo.add(lo.blend(0f, lo.compare(VectorOperators.NE, lo)));
+                ahi = sum;
             }
             d += dv.reduceLanes(VectorOperators.ADD);
-            a += av.reduceLanes(VectorOperators.ADD);
+            a += (double) ahi.reduceLanes(VectorOperators.ADD) + alo.reduceLanes(VectorOperators.ADD);
             ts += tv.reduceLanes(VectorOperators.ADD);
         }
         return (float) (a + Math.log(d) * ts);
     }
 
-    private static void softmaxTile(float[] x, Layout xl, float[] t, Layout tl, float[] out, Layout ol, int n, int i) {
-        int classes = xl.classes();
-        int xs = xl.classStride();
-        int ts = tl.classStride();
-        int xb = xl.index(n, 0, i);
-        int tb = tl.index(n, 0, i);
-        VectorMask<Float> mask = S.indexInRange(i, xl.inner());
-        boolean full = mask.allTrue();
+    /** Mean sigmoid CE of one row, {@code classes ≥ L}; each loss is scaled by {@code 1/C} so finite losses cannot overflow. */
+    private static float sigmoidMeanRow(float[] x, int xb, float[] z, int zb, int classes) {
+        float inv = 1f / classes;
+        double sum = 0;
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = c0; c < end; c += L) {
+                int k = Math.min(c, classes - L);
+                FloatVector v = FloatVector.fromArray(S, x, xb + k);
+                FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+                FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
+                FloatVector w = e.add(1f);
+                FloatVector log1p = w.lanewise(VectorOperators.LOG).mul(e).div(w.sub(1f)).blend(e, w.compare(VectorOperators.EQ, 1f));
+                // (max(x,0) − x·z + log1p)/C with x scaled first, so a finite mean cannot overflow on the way
+                FloatVector vs = v.mul(inv);
+                FloatVector l = vs.neg().lanewise(VectorOperators.FMA, zv, vs.max(0f)).add(log1p.mul(inv));
+                // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
+                acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return (float) sum;
+    }
+
+    /** Mean binary CE from probabilities of one row, {@code classes ≥ L}, scaled as {@link #sigmoidMeanRow}. */
+    private static float binaryMeanRow(float[] p, int pb, float[] z, int zb, float eps, int classes) {
+        float inv = 1f / classes;
+        float hi = 1f - eps;
+        double sum = 0;
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = c0; c < end; c += L) {
+                int k = Math.min(c, classes - L);
+                FloatVector v = FloatVector.fromArray(S, p, pb + k);
+                FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+                FloatVector pc = v.max(eps).min(hi);
+                FloatVector qc = v.neg().add(1f).max(eps).min(hi);
+                FloatVector l = zv.mul(pc.lanewise(VectorOperators.LOG))
+                        .add(zv.neg().add(1f).mul(qc.lanewise(VectorOperators.LOG))).mul(-inv);
+                // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
+                acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return (float) sum;
+    }
+
+    /** Keras categorical CE of one row, {@code classes ≥ L}. */
+    private static float categoricalRow(float[] p, int pb, int classes, float[] t, int tb, float eps) {
+        // p / Σp as p · (1/Σp): within an ulp of the division, at a fraction of its cost
+        FloatVector vs = FloatVector.broadcast(S, 1f / rowSum(p, pb, classes));
+        double loss = 0;
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = c0; c < end; c += L) {
+                int k = Math.min(c, classes - L);
+                FloatVector q = FloatVector.fromArray(S, p, pb + k).mul(vs).max(eps).min(1f - eps);
+                FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(q.lanewise(VectorOperators.LOG));
+                // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
+                acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
+            }
+            loss -= acc.reduceLanes(VectorOperators.ADD);
+        }
+        return (float) loss;
+    }
+
+    // ---- 16-bit logits: 2L elements per load, two float vectors (low and high halves of each int lane) ----
+
+    /**
+     * The largest of a row of 16-bit floats, compared as integers: both formats are sign-magnitude, so flipping the
+     * magnitude bits of the negative ones gives keys whose signed order is the order of the values (a positive NaN
+     * becomes the maximum, a negative one is skipped; either way {@code exp(NaN − m)} makes the loss NaN).
+     * Only the winner is widened.
+     */
+    private static float halfRowMax(short[] x, int xb, int classes, HalfFloat format) {
+        int w = 2 * L;
+        ShortVector m = ShortVector.broadcast(SS, Short.MIN_VALUE);
+        for (int c = 0; c < classes; c += w) {
+            ShortVector h = ShortVector.fromArray(SS, x, xb + Math.min(c, classes - w));
+            m = m.max(h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.ASHR, 15).lanewise(VectorOperators.AND, (short) 0x7fff)));
+        }
+        short key = m.reduceLanes(VectorOperators.MAX);
+        return format.toFloat((short) (key ^ ((key >> 15) & 0x7fff)));
+    }
+
+    private static double bf16RowSumExp(short[] x, int xb, int classes, float m) {
+        int w = 2 * L;
+        FloatVector vm = FloatVector.broadcast(S, m);
+        double total = 0;
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = c0; c < end; c += w) {
+                int k = Math.min(c, classes - w);
+                IntVector iv = ShortVector.fromArray(SS, x, xb + k).reinterpretAsInts();
+                FloatVector lo = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                FloatVector hi = iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                // the overlapping last load: elements already counted (index < 2L − rem) are dropped; all kept elsewhere
+                float first = (float) (w - Math.min(w, classes - c));
+                acc = acc.add(FloatVector.zero(S).blend(lo, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.GE, first)))
+                        .add(FloatVector.zero(S).blend(hi, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.GE, first)));
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return total;
+    }
+
+    private static double f16RowSumExp(short[] x, int xb, int classes, float m) {
+        int w = 2 * L;
+        FloatVector vm = FloatVector.broadcast(S, m);
+        double total = 0;
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = c0; c < end; c += w) {
+                int k = Math.min(c, classes - w);
+                IntVector iv = ShortVector.fromArray(SS, x, xb + k).reinterpretAsInts();
+                IntVector h = iv.lanewise(VectorOperators.AND, 0xffff);
+                IntVector em = h.lanewise(VectorOperators.AND, 0x7fff);
+                IntVector bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
+                FloatVector lo = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16))
+                        .reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                h = iv.lanewise(VectorOperators.LSHR, 16);
+                em = h.lanewise(VectorOperators.AND, 0x7fff);
+                bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
+                FloatVector hi = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16))
+                        .reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                float first = (float) (w - Math.min(w, classes - c));
+                acc = acc.add(FloatVector.zero(S).blend(lo, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.GE, first)))
+                        .add(FloatVector.zero(S).blend(hi, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.GE, first)));
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return total;
+    }
+
+    // =====================================================================================================
+    // tile path: L rows, one per lane, vertical over the classes. Lane j of class c is at
+    // base + c·classStride + j·laneStride: a plain load for lane stride 1, a gather otherwise. Everything is
+    // written out inside each tile function (no helper takes or returns a vector, see above).
+    // =====================================================================================================
+
+    /**
+     * Integer labels are compared as float lanes holding their bit patterns: int-to-float mask casts and
+     * conversions box on JDK 17, reinterpretation does not. Labels are validated to {@code [0, C)}, and an array
+     * cannot hold a tile row with {@code C ≥ 0x7f800000} classes, so no pattern is a NaN and equal bits are equal
+     * floats (the JVM never flushes subnormals).
+     */
+    private static float labelBits(int c) {
+        return Float.intBitsToFloat(c);
+    }
+
+    private static void softmaxTile(float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
+                                    float[] out, int ob, int ols, int count) {
+        int[] xmap = LANE_MAPS[xls];
+        int[] tmap = LANE_MAPS[tls];
         FloatVector vm = FloatVector.broadcast(S, NEG_INF);
         for (int c = 0; c < classes; c++) {
-            vm = vm.max(load(x, xb + c * xs, mask, full));
+            int i = xb + c * xs;
+            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            vm = vm.blend(v, v.compare(VectorOperators.GT, vm)); // skips NaN, which reaches the loss through exp
         }
-        // sums over blocks of TILE_BLOCK classes, each block folded into the totals with compensation
-        FloatVector d = FloatVector.zero(S);
-        FloatVector dc = d;
-        FloatVector a = d;
-        FloatVector ac = d;
-        FloatVector tsum = d;
-        FloatVector tc = d;
-        for (int c0 = 0; c0 < classes; c0 += TILE_BLOCK) {
-            int end = Math.min(classes, c0 + TILE_BLOCK);
-            FloatVector db = FloatVector.zero(S);
-            FloatVector ab = db;
-            FloatVector tb1 = db;
-            for (int c = c0; c < end; c++) {
-                FloatVector v = load(x, xb + c * xs, mask, full);
-                FloatVector tv = load(t, tb + c * ts, mask, full);
-                db = db.add(v.sub(vm).lanewise(VectorOperators.EXP));
-                ab = ab.add(tv.mul(vm.sub(v)), tv.compare(VectorOperators.NE, 0f));
-                tb1 = tb1.add(tv);
-            }
-            FloatVector y = db.sub(dc);
-            FloatVector sum = d.add(y);
-            dc = sum.sub(d).sub(y);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector d = zero;
+        FloatVector dc = zero;
+        FloatVector ahi = zero;
+        FloatVector alo = zero;
+        FloatVector thi = zero;
+        FloatVector tlo = zero;
+        for (int c = 0; c < classes; c++) {
+            int i = xb + c * xs;
+            int k = tb + c * ts;
+            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
+            // compensated (Kahan) sum of the exponentials (each in [0, 1]): the error does not grow with C
+            FloatVector u = v.sub(vm).lanewise(VectorOperators.EXP).sub(dc);
+            FloatVector sum = d.add(u);
+            dc = sum.sub(d).sub(u);
             d = sum;
-            y = ab.sub(ac);
-            sum = a.add(y);
-            ac = sum.sub(a).sub(y);
-            a = sum;
-            y = tb1.sub(tc);
-            sum = tsum.add(y);
-            tc = sum.sub(tsum).sub(y);
-            tsum = sum;
+            // Σ t and Σ t·(m − x) with error-free transformations, as in softmaxRow
+            sum = thi.add(tv);
+            FloatVector b2 = sum.sub(thi);
+            FloatVector lo = thi.sub(sum.sub(b2)).add(tv.sub(b2));
+            tlo = tlo.add(lo.blend(0f, lo.compare(VectorOperators.NE, lo)));
+            thi = sum;
+            VectorMask<Float> none = tv.compare(VectorOperators.EQ, 0f);
+            FloatVector s = vm.sub(v);
+            FloatVector bb = s.sub(vm);
+            FloatVector e = vm.sub(s.sub(bb)).sub(v.add(bb));
+            FloatVector p = tv.mul(s).blend(0f, none);
+            FloatVector pe = tv.lanewise(VectorOperators.FMA, s, p.neg()).add(tv.mul(e)).blend(0f, none);
+            sum = ahi.add(p);
+            b2 = sum.sub(ahi);
+            lo = ahi.sub(sum.sub(b2)).add(p.sub(b2)).add(pe);
+            // an infinite term has no rounding error (its TwoSum gives inf − inf); NaN data stays in ahi
+            alo = alo.add(lo.blend(0f, lo.compare(VectorOperators.NE, lo)));
+            ahi = sum;
         }
-        FloatVector loss = a.add(d.lanewise(VectorOperators.LOG).mul(tsum));
-        store(loss, out, ol, n * xl.inner() + i, mask, full);
-    }
-
-    // =====================================================================================================
-    // sparse softmax cross-entropy
-    // =====================================================================================================
-
-    @Override
-    public void sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
-        if (xl.classStride() == 1) {
-            int rows = xl.rows();
-            int classes = xl.classes();
-            for (int r = 0; r < rows; r++) {
-                int xb = xl.rowIndex(r);
-                float m = rowMax(x, xb, classes);
-                float d = rowSumExp(x, xb, classes, m);
-                out[ol.rowIndex(r)] = (float) ((m - x[xb + y[yl.rowIndex(r)]]) + Math.log(d));
-            }
-        } else if (innerPath(xl) && rowsContiguous(yl) && rowsContiguous(ol)) {
-            for (int n = 0; n < xl.outer(); n++) {
-                for (int i = 0; i < xl.inner(); i += L) {
-                    sparseSoftmaxTile(x, xl, y, yl, out, ol, n, i);
-                }
-            }
+        // a + log(d)·Σt with the product fused, the low parts added last
+        FloatVector logd = d.lanewise(VectorOperators.LOG);
+        FloatVector loss = logd.lanewise(VectorOperators.FMA, thi, ahi).add(logd.lanewise(VectorOperators.FMA, tlo, alo));
+        FloatVector result = loss;
+        if (count == L && ols == 1) {
+            result.intoArray(out, ob);
         } else {
-            super.sparseSoftmaxCrossEntropy(x, xl, y, yl, out, ol);
+            for (int j = 0; j < count; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
         }
     }
 
-    private static void sparseSoftmaxTile(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol, int n, int i) {
-        int classes = xl.classes();
-        int xs = xl.classStride();
-        int xb = xl.index(n, 0, i);
-        int r = n * xl.inner() + i;
-        VectorMask<Float> mask = S.indexInRange(i, xl.inner());
-        boolean full = mask.allTrue();
-        IntVector yv = full ? IntVector.fromArray(SI, y, yl.rowIndex(r))
-                : IntVector.fromArray(SI, y, yl.rowIndex(r), SI.indexInRange(i, xl.inner()));
+    private static void sparseSoftmaxTile(float[] x, int xb, int xs, int xls, int classes, int[] y, int yb, int yls,
+                                          float[] out, int ob, int ols, int count) {
+        int[] xmap = LANE_MAPS[xls];
+        FloatVector yv = (yls == 1 ? IntVector.fromArray(SI, y, yb) : IntVector.fromArray(SI, y, yb, LANE_MAPS[yls], 0))
+                .reinterpretAsFloats();
         FloatVector vm = FloatVector.broadcast(S, NEG_INF);
         for (int c = 0; c < classes; c++) {
-            vm = vm.max(load(x, xb + c * xs, mask, full));
+            int i = xb + c * xs;
+            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            vm = vm.blend(v, v.compare(VectorOperators.GT, vm)); // skips NaN, which reaches the loss through exp
         }
         FloatVector d = FloatVector.zero(S);
         FloatVector dc = d;
         FloatVector xy = d;
-        for (int c0 = 0; c0 < classes; c0 += TILE_BLOCK) {
-            int end = Math.min(classes, c0 + TILE_BLOCK);
-            FloatVector db = FloatVector.zero(S);
-            for (int c = c0; c < end; c++) {
-                FloatVector v = load(x, xb + c * xs, mask, full);
-                db = db.add(v.sub(vm).lanewise(VectorOperators.EXP));
-                xy = xy.blend(v, yv.compare(VectorOperators.EQ, c).cast(S));
-            }
-            FloatVector t = db.sub(dc);
-            FloatVector sum = d.add(t);
-            dc = sum.sub(d).sub(t);
+        for (int c = 0; c < classes; c++) {
+            int i = xb + c * xs;
+            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            FloatVector u = v.sub(vm).lanewise(VectorOperators.EXP).sub(dc);
+            FloatVector sum = d.add(u);
+            dc = sum.sub(d).sub(u);
             d = sum;
+            xy = xy.blend(v, yv.compare(VectorOperators.EQ, labelBits(c)));
         }
-        FloatVector loss = vm.sub(xy).add(d.lanewise(VectorOperators.LOG));
-        store(loss, out, ol, r, mask, full);
+        FloatVector result = vm.sub(xy).add(d.lanewise(VectorOperators.LOG));
+        if (count == L && ols == 1) {
+            result.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
+        }
+    }
+
+    private static void sigmoidMeanTile(float[] x, int xb, int xs, int xls, int classes, float[] z, int zb, int zs, int zls,
+                                        float[] out, int ob, int ols, int count) {
+        int[] xmap = LANE_MAPS[xls];
+        int[] zmap = LANE_MAPS[zls];
+        float inv = 1f / classes;
+        FloatVector acc = FloatVector.zero(S);
+        FloatVector comp = acc;
+        for (int c = 0; c < classes; c++) {
+            int i = xb + c * xs;
+            int k = zb + c * zs;
+            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            FloatVector zv = zls == 1 ? FloatVector.fromArray(S, z, k) : FloatVector.fromArray(S, z, k, zmap, 0);
+            FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
+            FloatVector w = e.add(1f);
+            FloatVector log1p = w.lanewise(VectorOperators.LOG).mul(e).div(w.sub(1f)).blend(e, w.compare(VectorOperators.EQ, 1f));
+            FloatVector vs = v.mul(inv); // x scaled by 1/C first, as in sigmoidMeanRow
+            FloatVector u = vs.neg().lanewise(VectorOperators.FMA, zv, vs.max(0f)).add(log1p.mul(inv)).sub(comp);
+            FloatVector sum = acc.add(u);
+            comp = sum.sub(acc).sub(u);
+            comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
+            acc = sum;
+        }
+        FloatVector result = acc;
+        if (count == L && ols == 1) {
+            result.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
+        }
+    }
+
+    private static void binaryMeanTile(float[] p, int pb, int ps, int pls, int classes, float[] z, int zb, int zs, int zls,
+                                       float eps, float[] out, int ob, int ols, int count) {
+        int[] pmap = LANE_MAPS[pls];
+        int[] zmap = LANE_MAPS[zls];
+        float inv = 1f / classes;
+        float hi = 1f - eps;
+        FloatVector acc = FloatVector.zero(S);
+        FloatVector comp = acc;
+        for (int c = 0; c < classes; c++) {
+            int i = pb + c * ps;
+            int k = zb + c * zs;
+            FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
+            FloatVector zv = zls == 1 ? FloatVector.fromArray(S, z, k) : FloatVector.fromArray(S, z, k, zmap, 0);
+            FloatVector pc = v.max(eps).min(hi);
+            FloatVector qc = v.neg().add(1f).max(eps).min(hi);
+            FloatVector u = zv.mul(pc.lanewise(VectorOperators.LOG))
+                    .add(zv.neg().add(1f).mul(qc.lanewise(VectorOperators.LOG))).mul(-inv).sub(comp);
+            FloatVector sum = acc.add(u);
+            comp = sum.sub(acc).sub(u);
+            comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
+            acc = sum;
+        }
+        FloatVector result = acc;
+        if (count == L && ols == 1) {
+            result.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
+        }
+    }
+
+    private static void categoricalTile(float[] p, int pb, int ps, int pls, int classes, float[] t, int tb, int ts, int tls,
+                                        float eps, float[] out, int ob, int ols, int count) {
+        int[] pmap = LANE_MAPS[pls];
+        int[] tmap = LANE_MAPS[tls];
+        FloatVector s = FloatVector.zero(S);
+        FloatVector sc = s;
+        for (int c = 0; c < classes; c++) {
+            int i = pb + c * ps;
+            FloatVector u = (pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0)).sub(sc);
+            FloatVector sum = s.add(u);
+            sc = sum.sub(s).sub(u);
+            sc = sc.blend(0f, sc.compare(VectorOperators.NE, sc)); // inf − inf: an infinite sum has no error
+            s = sum;
+        }
+        FloatVector inv = FloatVector.broadcast(S, 1f).div(s); // p / Σp as p · (1/Σp), within an ulp
+        FloatVector acc = FloatVector.zero(S);
+        FloatVector comp = acc;
+        for (int c = 0; c < classes; c++) {
+            int i = pb + c * ps;
+            int k = tb + c * ts;
+            FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
+            FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
+            FloatVector q = v.mul(inv).max(eps).min(1f - eps);
+            FloatVector u = tv.mul(q.lanewise(VectorOperators.LOG)).sub(comp);
+            FloatVector sum = acc.add(u);
+            comp = sum.sub(acc).sub(u);
+            comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
+            acc = sum;
+        }
+        FloatVector result = acc.neg();
+        if (count == L && ols == 1) {
+            result.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
+        }
+    }
+
+    private static void sparseCategoricalTile(float[] p, int pb, int ps, int pls, int classes, int[] y, int yb, int yls,
+                                              float eps, float[] out, int ob, int ols, int count) {
+        int[] pmap = LANE_MAPS[pls];
+        FloatVector yv = (yls == 1 ? IntVector.fromArray(SI, y, yb) : IntVector.fromArray(SI, y, yb, LANE_MAPS[yls], 0))
+                .reinterpretAsFloats();
+        FloatVector s = FloatVector.zero(S);
+        FloatVector sc = s;
+        FloatVector py = s;
+        for (int c = 0; c < classes; c++) {
+            int i = pb + c * ps;
+            FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
+            FloatVector u = v.sub(sc);
+            FloatVector sum = s.add(u);
+            sc = sum.sub(s).sub(u);
+            sc = sc.blend(0f, sc.compare(VectorOperators.NE, sc)); // inf − inf: an infinite sum has no error
+            s = sum;
+            py = py.blend(v, yv.compare(VectorOperators.EQ, labelBits(c)));
+        }
+        FloatVector q = py.div(s).max(eps).min(1f - eps);
+        FloatVector result = q.lanewise(VectorOperators.LOG).neg();
+        if (count == L && ols == 1) {
+            result.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < count; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
+        }
     }
 
     // =====================================================================================================
-    // sigmoid cross-entropy and binary cross-entropy from probabilities (elementwise or mean over classes)
+    // elementwise sigmoid and binary cross-entropy
     // =====================================================================================================
 
-    @Override
-    public void sigmoidCrossEntropy(float[] x, Layout xl, float[] z, Layout zl, float[] out, Layout ol) {
-        if (!elementwise(false, x, xl, z, zl, 0f, out, ol)) {
-            super.sigmoidCrossEntropy(x, xl, z, zl, out, ol);
-        }
-    }
-
-    @Override
-    public void binaryCrossEntropy(float[] p, Layout pl, float[] z, Layout zl, float eps, float[] out, Layout ol) {
-        if (!elementwise(true, p, pl, z, zl, eps, out, ol)) {
-            super.binaryCrossEntropy(p, pl, z, zl, eps, out, ol);
-        }
-    }
-
-    /** Runs the elementwise losses on a vector path if the layouts allow one; false if they do not. */
+    /** Elementwise losses along contiguous runs (the class axis, or else the inner axis); false if neither is contiguous. */
     private static boolean elementwise(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl, float eps,
                                        float[] out, Layout ol) {
         int classes = xl.classes();
-        boolean mean = ol.classes() != classes;
-        if (!mean) {
-            if (xl.classStride() == 1 && zl.classStride() == 1 && ol.classStride() == 1) {
-                for (int r = 0, rows = xl.rows(); r < rows; r++) {
-                    run(probabilities, x, xl.rowIndex(r), z, zl.rowIndex(r), eps, out, ol.rowIndex(r), classes);
-                }
-                return true;
-            }
-            if (xl.innerStride() == 1 && zl.innerStride() == 1 && ol.innerStride() == 1 && xl.inner() > 1) {
-                for (int n = 0; n < xl.outer(); n++) {
-                    for (int c = 0; c < classes; c++) {
-                        run(probabilities, x, xl.index(n, c, 0), z, zl.index(n, c, 0), eps, out, ol.index(n, c, 0), xl.inner());
-                    }
-                }
-                return true;
-            }
-            return false;
+        if (xl.classStride() == 1 && zl.classStride() == 1 && ol.classStride() == 1 && xl.inner() == 1
+                && xl.outerStride() == classes && zl.outerStride() == classes && ol.outerStride() == classes) {
+            // dense [N, C]: one contiguous run over the whole batch
+            runLoss(probabilities, x, xl.offset(), z, zl.offset(), eps, out, ol.offset(), xl.rows() * classes);
+            return true;
         }
-        if (xl.classStride() == 1 && zl.classStride() == 1) {
+        if (xl.classStride() == 1 && zl.classStride() == 1 && ol.classStride() == 1 && classes >= L) {
             for (int r = 0, rows = xl.rows(); r < rows; r++) {
-                out[ol.rowIndex(r)] = rowMean(probabilities, x, xl.rowIndex(r), z, zl.rowIndex(r), eps, classes);
+                runLoss(probabilities, x, xl.rowIndex(r), z, zl.rowIndex(r), eps, out, ol.rowIndex(r), classes);
             }
             return true;
         }
-        if (innerPath(xl) && zl.innerStride() == 1 && rowsContiguous(ol)) {
+        if (xl.innerStride() == 1 && zl.innerStride() == 1 && ol.innerStride() == 1 && xl.inner() >= L) {
             for (int n = 0; n < xl.outer(); n++) {
-                for (int i = 0; i < xl.inner(); i += L) {
-                    meanTile(probabilities, x, xl, z, zl, eps, out, ol, n, i);
+                for (int c = 0; c < classes; c++) {
+                    runLoss(probabilities, x, xl.index(n, c, 0), z, zl.index(n, c, 0), eps, out, ol.index(n, c, 0), xl.inner());
                 }
             }
             return true;
@@ -308,292 +960,42 @@ public final class VectorKernels extends ScalarKernels {
         return false;
     }
 
-    /** The elementwise loss of one vector. */
-    private static FloatVector loss(boolean probabilities, FloatVector v, FloatVector zv, float eps) {
-        if (probabilities) {
-            FloatVector pc = v.max(eps).min(1f - eps);
-            FloatVector one = FloatVector.broadcast(S, 1f);
-            return zv.mul(pc.lanewise(VectorOperators.LOG))
-                    .add(one.sub(zv).mul(one.sub(pc).lanewise(VectorOperators.LOG)))
-                    .neg();
-        }
-        FloatVector softplus = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP)
-                .lanewise(VectorOperators.LOG1P);
-        return v.max(0f).sub(v.mul(zv)).add(softplus);
-    }
-
-    private static void run(boolean probabilities, float[] x, int xb, float[] z, int zb, float eps, float[] out, int ob, int len) {
-        int bound = S.loopBound(len);
-        int k = 0;
-        for (; k < bound; k += L) {
-            loss(probabilities, FloatVector.fromArray(S, x, xb + k), FloatVector.fromArray(S, z, zb + k), eps)
-                    .intoArray(out, ob + k);
-        }
-        if (k < len) {
-            VectorMask<Float> mask = S.indexInRange(k, len);
-            loss(probabilities, FloatVector.fromArray(S, x, xb + k, mask), FloatVector.fromArray(S, z, zb + k, mask), eps)
-                    .intoArray(out, ob + k, mask);
-        }
-    }
-
-    private static float rowMean(boolean probabilities, float[] x, int xb, float[] z, int zb, float eps, int classes) {
-        double sum = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
-            int c = c0;
-            for (int bound = c0 + S.loopBound(end - c0); c < bound; c += L) {
-                acc = acc.add(loss(probabilities, FloatVector.fromArray(S, x, xb + c), FloatVector.fromArray(S, z, zb + c), eps));
+    /** {@code len} contiguous elementwise losses; the last vector overlaps the one before; runs shorter than L are scalar. */
+    private static void runLoss(boolean probabilities, float[] x, int xb, float[] z, int zb, float eps, float[] out, int ob, int len) {
+        if (len < L) {
+            for (int k = 0; k < len; k++) {
+                out[ob + k] = (float) (probabilities ? binary(x[xb + k], z[zb + k], eps) : sigmoid(x[xb + k], z[zb + k]));
             }
-            if (c < end) {
-                VectorMask<Float> mask = S.indexInRange(c, end);
-                acc = acc.add(loss(probabilities, FloatVector.fromArray(S, x, xb + c, mask),
-                        FloatVector.fromArray(S, z, zb + c, mask), eps), mask);
-            }
-            sum += acc.reduceLanes(VectorOperators.ADD);
-        }
-        return (float) (sum / classes);
-    }
-
-    private static void meanTile(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl, float eps,
-                                 float[] out, Layout ol, int n, int i) {
-        int classes = xl.classes();
-        int xb = xl.index(n, 0, i);
-        int zb = zl.index(n, 0, i);
-        VectorMask<Float> mask = S.indexInRange(i, xl.inner());
-        boolean full = mask.allTrue();
-        FloatVector acc = FloatVector.zero(S);
-        FloatVector comp = acc;
-        for (int c0 = 0; c0 < classes; c0 += TILE_BLOCK) {
-            int end = Math.min(classes, c0 + TILE_BLOCK);
-            FloatVector block = FloatVector.zero(S);
-            for (int c = c0; c < end; c++) {
-                block = block.add(loss(probabilities, load(x, xb + c * xl.classStride(), mask, full),
-                        load(z, zb + c * zl.classStride(), mask, full), eps));
-            }
-            FloatVector t = block.sub(comp);
-            FloatVector sum = acc.add(t);
-            comp = sum.sub(acc).sub(t);
-            acc = sum;
-        }
-        store(acc.div(classes), out, ol, n * xl.inner() + i, mask, full);
-    }
-
-    // =====================================================================================================
-    // categorical and sparse categorical cross-entropy from probabilities
-    // =====================================================================================================
-
-    @Override
-    public void categoricalCrossEntropy(float[] p, Layout pl, float[] t, Layout tl, float eps, float[] out, Layout ol) {
-        if (pl.classStride() == 1 && (tl.classStride() == 1 || tl.classes() == 1)) {
-            int rows = pl.rows();
-            int classes = pl.classes();
-            for (int r = 0; r < rows; r++) {
-                out[ol.rowIndex(r)] = categoricalRow(p, pl.rowIndex(r), classes, t, tl.rowIndex(r), eps);
-            }
-        } else if (innerPath(pl) && tl.innerStride() == 1 && rowsContiguous(ol)) {
-            for (int n = 0; n < pl.outer(); n++) {
-                for (int i = 0; i < pl.inner(); i += L) {
-                    categoricalTile(p, pl, t, tl, eps, out, ol, n, i);
+        } else if (probabilities) {
+            float hi = 1f - eps;
+            for (int k0 = 0; ; k0 += L) {
+                int k = Math.min(k0, len - L);
+                FloatVector v = FloatVector.fromArray(S, x, xb + k);
+                FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+                FloatVector pc = v.max(eps).min(hi);
+                FloatVector qc = v.neg().add(1f).max(eps).min(hi);
+                zv.mul(pc.lanewise(VectorOperators.LOG)).add(zv.neg().add(1f).mul(qc.lanewise(VectorOperators.LOG))).neg()
+                        .intoArray(out, ob + k);
+                if (k == len - L) {
+                    return;
                 }
             }
         } else {
-            super.categoricalCrossEntropy(p, pl, t, tl, eps, out, ol);
-        }
-    }
-
-    private static float categoricalRow(float[] p, int pb, int classes, float[] t, int tb, float eps) {
-        FloatVector vs = FloatVector.broadcast(S, rowSum(p, pb, classes));
-        double loss = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
-            int c = c0;
-            for (int bound = c0 + S.loopBound(end - c0); c < bound; c += L) {
-                FloatVector q = FloatVector.fromArray(S, p, pb + c).div(vs).max(eps).min(1f - eps);
-                acc = acc.add(FloatVector.fromArray(S, t, tb + c).mul(q.lanewise(VectorOperators.LOG)));
-            }
-            if (c < end) {
-                VectorMask<Float> mask = S.indexInRange(c, end);
-                FloatVector q = FloatVector.fromArray(S, p, pb + c, mask).div(vs).max(eps).min(1f - eps);
-                acc = acc.add(FloatVector.fromArray(S, t, tb + c, mask).mul(q.lanewise(VectorOperators.LOG)), mask);
-            }
-            loss -= acc.reduceLanes(VectorOperators.ADD);
-        }
-        return (float) loss;
-    }
-
-    private static void categoricalTile(float[] p, Layout pl, float[] t, Layout tl, float eps, float[] out, Layout ol,
-                                        int n, int i) {
-        int classes = pl.classes();
-        int ps = pl.classStride();
-        int pb = pl.index(n, 0, i);
-        int tb = tl.index(n, 0, i);
-        VectorMask<Float> mask = S.indexInRange(i, pl.inner());
-        boolean full = mask.allTrue();
-        FloatVector s = columnSum(p, pb, ps, classes, mask, full);
-        FloatVector acc = FloatVector.zero(S);
-        FloatVector comp = acc;
-        for (int c0 = 0; c0 < classes; c0 += TILE_BLOCK) {
-            int end = Math.min(classes, c0 + TILE_BLOCK);
-            FloatVector block = FloatVector.zero(S);
-            for (int c = c0; c < end; c++) {
-                FloatVector q = load(p, pb + c * ps, mask, full).div(s).max(eps).min(1f - eps);
-                block = block.add(load(t, tb + c * tl.classStride(), mask, full).mul(q.lanewise(VectorOperators.LOG)));
-            }
-            FloatVector y = block.sub(comp);
-            FloatVector sum = acc.add(y);
-            comp = sum.sub(acc).sub(y);
-            acc = sum;
-        }
-        store(acc.neg(), out, ol, n * pl.inner() + i, mask, full);
-    }
-
-    @Override
-    public void sparseCategoricalCrossEntropy(float[] p, Layout pl, int[] y, Layout yl, float eps, float[] out, Layout ol) {
-        if (pl.classStride() == 1) {
-            int rows = pl.rows();
-            int classes = pl.classes();
-            for (int r = 0; r < rows; r++) {
-                int pb = pl.rowIndex(r);
-                float s = rowSum(p, pb, classes);
-                float q = Math.min(Math.max(p[pb + y[yl.rowIndex(r)]] / s, eps), 1f - eps);
-                out[ol.rowIndex(r)] = (float) -Math.log(q);
-            }
-        } else if (innerPath(pl) && rowsContiguous(yl) && rowsContiguous(ol)) {
-            for (int n = 0; n < pl.outer(); n++) {
-                for (int i = 0; i < pl.inner(); i += L) {
-                    sparseCategoricalTile(p, pl, y, yl, eps, out, ol, n, i);
+            for (int k0 = 0; ; k0 += L) {
+                int k = Math.min(k0, len - L);
+                FloatVector v = FloatVector.fromArray(S, x, xb + k);
+                FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+                // log1p(e) for e = exp(−|x|) in (0, 1] as log(w)·e/(w − 1), w = 1 + e (w − 1 exact), e where w == 1;
+                // LOG1P itself is not intrinsified on JDK 17
+                FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
+                FloatVector w = e.add(1f);
+                FloatVector log1p = w.lanewise(VectorOperators.LOG).mul(e).div(w.sub(1f)).blend(e, w.compare(VectorOperators.EQ, 1f));
+                // max(x,0) − x·z with one rounding (fused): no cancellation for z near 1, no overflow of x·z
+                v.neg().lanewise(VectorOperators.FMA, zv, v.max(0f)).add(log1p).intoArray(out, ob + k);
+                if (k == len - L) {
+                    return;
                 }
             }
-        } else {
-            super.sparseCategoricalCrossEntropy(p, pl, y, yl, eps, out, ol);
-        }
-    }
-
-    private static void sparseCategoricalTile(float[] p, Layout pl, int[] y, Layout yl, float eps, float[] out, Layout ol,
-                                              int n, int i) {
-        int classes = pl.classes();
-        int ps = pl.classStride();
-        int pb = pl.index(n, 0, i);
-        int r = n * pl.inner() + i;
-        VectorMask<Float> mask = S.indexInRange(i, pl.inner());
-        boolean full = mask.allTrue();
-        IntVector yv = full ? IntVector.fromArray(SI, y, yl.rowIndex(r))
-                : IntVector.fromArray(SI, y, yl.rowIndex(r), SI.indexInRange(i, pl.inner()));
-        FloatVector py = FloatVector.zero(S);
-        for (int c = 0; c < classes; c++) {
-            py = py.blend(load(p, pb + c * ps, mask, full), yv.compare(VectorOperators.EQ, c).cast(S));
-        }
-        FloatVector q = py.div(columnSum(p, pb, ps, classes, mask, full)).max(eps).min(1f - eps);
-        store(q.lanewise(VectorOperators.LOG).neg(), out, ol, r, mask, full);
-    }
-
-    // =====================================================================================================
-    // shared row passes and tile loads/stores
-    // =====================================================================================================
-
-    /** {@code max_c x[xb + c]}, NaN if any element is NaN. */
-    static float rowMax(float[] x, int xb, int classes) {
-        FloatVector m0 = FloatVector.broadcast(S, NEG_INF);
-        FloatVector m1 = m0;
-        int c = 0;
-        int bound2 = classes - 2 * L;
-        for (; c <= bound2; c += 2 * L) {
-            m0 = m0.max(FloatVector.fromArray(S, x, xb + c));
-            m1 = m1.max(FloatVector.fromArray(S, x, xb + c + L));
-        }
-        if (c + L <= classes) {
-            m0 = m0.max(FloatVector.fromArray(S, x, xb + c));
-            c += L;
-        }
-        if (c < classes) {
-            VectorMask<Float> mask = S.indexInRange(c, classes);
-            m1 = m1.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xb + c, mask), mask);
-        }
-        return m0.max(m1).reduceLanes(VectorOperators.MAX);
-    }
-
-    /** {@code Σ_c exp(x[xb + c] − m)}: float lanes within a block of {@link #BLOCK} classes, blocks added in double. */
-    static float rowSumExp(float[] x, int xb, int classes, float m) {
-        if (classes <= BLOCK) {
-            return sumExpBlock(x, xb, classes, m);
-        }
-        double d = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            d += sumExpBlock(x, xb + c0, Math.min(BLOCK, classes - c0), m);
-        }
-        return (float) d;
-    }
-
-    private static float sumExpBlock(float[] x, int xb, int len, float m) {
-        FloatVector vm = FloatVector.broadcast(S, m);
-        FloatVector s0 = FloatVector.zero(S);
-        FloatVector s1 = FloatVector.zero(S);
-        int c = 0;
-        for (int bound2 = len - 2 * L; c <= bound2; c += 2 * L) {
-            s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
-            s1 = s1.add(FloatVector.fromArray(S, x, xb + c + L).sub(vm).lanewise(VectorOperators.EXP));
-        }
-        if (c + L <= len) {
-            s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
-            c += L;
-        }
-        if (c < len) {
-            VectorMask<Float> mask = S.indexInRange(c, len);
-            s1 = s1.add(FloatVector.fromArray(S, x, xb + c, mask).sub(vm).lanewise(VectorOperators.EXP), mask);
-        }
-        return s0.add(s1).reduceLanes(VectorOperators.ADD);
-    }
-
-    /** {@code Σ_c p[pb + c]}: float lanes within a block of {@link #BLOCK} classes, blocks added in double. */
-    static float rowSum(float[] p, int pb, int classes) {
-        double total = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector s0 = FloatVector.zero(S);
-            int c = c0;
-            for (int bound = c0 + S.loopBound(end - c0); c < bound; c += L) {
-                s0 = s0.add(FloatVector.fromArray(S, p, pb + c));
-            }
-            if (c < end) {
-                VectorMask<Float> mask = S.indexInRange(c, end);
-                s0 = s0.add(FloatVector.fromArray(S, p, pb + c, mask), mask);
-            }
-            total += s0.reduceLanes(VectorOperators.ADD);
-        }
-        return (float) total;
-    }
-
-    /** {@code Σ_c p[pb + c·ps + lane]} over the classes, in blocks of {@link #TILE_BLOCK} folded with compensation. */
-    private static FloatVector columnSum(float[] p, int pb, int ps, int classes, VectorMask<Float> mask, boolean full) {
-        FloatVector s = FloatVector.zero(S);
-        FloatVector comp = s;
-        for (int c0 = 0; c0 < classes; c0 += TILE_BLOCK) {
-            int end = Math.min(classes, c0 + TILE_BLOCK);
-            FloatVector block = FloatVector.zero(S);
-            for (int c = c0; c < end; c++) {
-                block = block.add(load(p, pb + c * ps, mask, full));
-            }
-            FloatVector y = block.sub(comp);
-            FloatVector sum = s.add(y);
-            comp = sum.sub(s).sub(y);
-            s = sum;
-        }
-        return s;
-    }
-
-    private static FloatVector load(float[] a, int index, VectorMask<Float> mask, boolean full) {
-        return full ? FloatVector.fromArray(S, a, index) : FloatVector.fromArray(S, a, index, mask);
-    }
-
-    /** Stores the losses of the rows {@code r .. r+L} (under the mask) into a per-row layout whose inner stride is 1. */
-    private static void store(FloatVector v, float[] out, Layout ol, int r, VectorMask<Float> mask, boolean full) {
-        int ob = ol.rowIndex(r);
-        if (full) {
-            v.intoArray(out, ob);
-        } else {
-            v.intoArray(out, ob, mask);
         }
     }
 }

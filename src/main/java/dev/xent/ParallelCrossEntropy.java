@@ -1,0 +1,305 @@
+package dev.xent;
+
+import dev.xent.internal.Kernels;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The ops of a {@link CrossEntropy} split across threads, for batches of a million elements and more.
+ *
+ * <p>A batch is cut into parts along its rows: whole ranges of {@code n} (whole multiples of 64 rows when the
+ * class axis is last), or ranges of 64-aligned inner positions when there are fewer {@code n} than parts. Each
+ * part runs the same kernel on a {@link Layout#slice slice} of the layouts, so every loss is computed by exactly
+ * the same instructions as in the single-threaded op: the results are <b>bit-identical</b> to
+ * {@link CrossEntropy} and do not depend on the number of threads. (For the vector backend this holds between
+ * compiled kernels: until C2 compiles a kernel the Vector API evaluates EXP and LOG with {@code Math.exp} and
+ * {@code Math.log}, which may differ from the compiled routines in the last bits.)
+ *
+ * <p>Sparse softmax cross-entropy over a few huge rows (fewer rows than twice the parallelism, class axis last,
+ * at least {@value #CLASS_CHUNK} classes per part) splits the class range instead: every part takes the maximum of
+ * its chunk of {@value #CLASS_CHUNK} classes, then, with the row maximum, its {@code Σ exp(x − m)} in double; the
+ * chunks are merged in class order. Chunk boundaries do not depend on the number of threads, so neither do the
+ * results; they agree with the single-threaded op to float rounding, not bit for bit.
+ *
+ * <p>Below {@link #minElements()} elements a call stays on the calling thread. Otherwise the calling thread
+ * works on parts too and up to {@code parallelism − 1} tasks go to the executor; parts are taken from a shared
+ * counter, so a busy or slow executor never blocks the call (the caller then does the work). The executor must
+ * run tasks on other threads (a direct executor works, but runs everything on the caller). Validation, errors and
+ * NaN behaviour are those of {@link CrossEntropy}, checked once before any part runs. Instances are immutable and
+ * thread-safe; a call allocates a few small objects for its tasks.
+ */
+public final class ParallelCrossEntropy {
+
+    /** Default size below which a call stays on the calling thread: 2<sup>18</sup> elements (1 MiB of logits). */
+    public static final long DEFAULT_MIN_ELEMENTS = 1L << 18;
+    /** Classes per chunk when one row is split across threads. */
+    public static final int CLASS_CHUNK = 16384;
+    /** Rows per part are a multiple of this when the class axis is last (at least the widest vector's lanes). */
+    static final int ROW_ALIGN = 64;
+
+    private final CrossEntropy ops;
+    private final Kernels kernels;
+    private final Executor executor;
+    private final int parallelism;
+    private final long minElements;
+
+    ParallelCrossEntropy(CrossEntropy ops, Executor executor, int parallelism, long minElements) {
+        Checks.notNull("executor", executor);
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism = " + parallelism + " must be at least 1");
+        }
+        if (minElements < 0) {
+            throw new IllegalArgumentException("minElements = " + minElements + " must not be negative");
+        }
+        this.ops = ops;
+        this.kernels = ops.kernels();
+        this.executor = executor;
+        this.parallelism = parallelism;
+        this.minElements = minElements;
+    }
+
+    /** The same, staying on the calling thread below {@code minElements} elements. */
+    public ParallelCrossEntropy withMinElements(long minElements) {
+        return new ParallelCrossEntropy(ops, executor, parallelism, minElements);
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+
+    public long minElements() {
+        return minElements;
+    }
+
+    public Backend backend() {
+        return ops.backend();
+    }
+
+    /** {@link CrossEntropy#softmaxCrossEntropyWithLogits(float[], Layout, float[], Layout, float[], Layout)}, split across threads. */
+    public void softmaxCrossEntropyWithLogits(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
+                                              float[] losses, Layout lossesLayout) {
+        CrossEntropy.validateSoftmax(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
+        splitRows(logitsLayout, (xl, part) -> kernels.softmaxCrossEntropy(logits, xl,
+                labels, part.slice(labelsLayout), losses, part.slice(lossesLayout)));
+    }
+
+    /**
+     * {@link CrossEntropy#sparseSoftmaxCrossEntropyWithLogits(float[], Layout, int[], Layout, float[], Layout)}, split
+     * across threads; a few huge rows are split along the class axis (see the class documentation).
+     */
+    public void sparseSoftmaxCrossEntropyWithLogits(float[] logits, Layout logitsLayout, int[] labels, Layout labelsLayout,
+                                                    float[] losses, Layout lossesLayout) {
+        CrossEntropy.validateSparseSoftmax(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
+        int rows = logitsLayout.rows();
+        int classes = logitsLayout.classes();
+        if (logitsLayout.classStride() == 1 && rows < 2 * parallelism && classes >= 2 * CLASS_CHUNK
+                && logitsLayout.size() >= minElements && parallelism > 1) {
+            splitClasses(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
+            return;
+        }
+        splitRows(logitsLayout, (xl, part) -> kernels.sparseSoftmaxCrossEntropy(logits, xl,
+                labels, part.slice(labelsLayout), losses, part.slice(lossesLayout)));
+    }
+
+    /** {@link CrossEntropy#sigmoidCrossEntropyWithLogits(float[], Layout, float[], Layout, float[], Layout)}, split across threads. */
+    public void sigmoidCrossEntropyWithLogits(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
+                                              float[] losses, Layout lossesLayout) {
+        CrossEntropy.validateSigmoid(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
+        splitRows(logitsLayout, (xl, part) -> kernels.sigmoidCrossEntropy(logits, xl,
+                labels, part.slice(labelsLayout), losses, part.slice(lossesLayout)));
+    }
+
+    /** {@link CrossEntropy#binaryCrossEntropy(float[], Layout, float[], Layout, float, float[], Layout)}, split across threads. */
+    public void binaryCrossEntropy(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
+                                   float epsilon, float[] losses, Layout lossesLayout) {
+        CrossEntropy.validateBinary(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
+        splitRows(probabilitiesLayout, (pl, part) -> kernels.binaryCrossEntropy(probabilities, pl,
+                labels, part.slice(labelsLayout), epsilon, losses, part.slice(lossesLayout)));
+    }
+
+    /** {@link CrossEntropy#categoricalCrossEntropy(float[], Layout, float[], Layout, float, float[], Layout)}, split across threads. */
+    public void categoricalCrossEntropy(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
+                                        float epsilon, float[] losses, Layout lossesLayout) {
+        CrossEntropy.validateCategorical(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
+        splitRows(probabilitiesLayout, (pl, part) -> kernels.categoricalCrossEntropy(probabilities, pl,
+                labels, part.slice(labelsLayout), epsilon, losses, part.slice(lossesLayout)));
+    }
+
+    /** {@link CrossEntropy#sparseCategoricalCrossEntropy(float[], Layout, int[], Layout, float, float[], Layout)}, split across threads. */
+    public void sparseCategoricalCrossEntropy(float[] probabilities, Layout probabilitiesLayout, int[] labels,
+                                              Layout labelsLayout, float epsilon, float[] losses, Layout lossesLayout) {
+        CrossEntropy.validateSparseCategorical(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
+        splitRows(probabilitiesLayout, (pl, part) -> kernels.sparseCategoricalCrossEntropy(probabilities, pl,
+                labels, part.slice(labelsLayout), epsilon, losses, part.slice(lossesLayout)));
+    }
+
+    // ---- splitting ------------------------------------------------------------------------------------------
+
+    /** A part of a batch: {@code n} in {@code [n0, n1)}, {@code i} in {@code [i0, i1)}. */
+    private static final class Part {
+        final int n0;
+        final int n1;
+        final int i0;
+        final int i1;
+
+        Part(int n0, int n1, int i0, int i1) {
+            this.n0 = n0;
+            this.n1 = n1;
+            this.i0 = i0;
+            this.i1 = i1;
+        }
+
+        Layout slice(Layout l) {
+            return l.slice(n0, n1, i0, i1);
+        }
+    }
+
+    private interface PartTask {
+        void run(Layout logitsPart, Part part);
+    }
+
+    private void splitRows(Layout xl, PartTask task) {
+        Part[] parts = parts(xl);
+        if (parts.length == 1) {
+            task.run(xl, parts[0]);
+            return;
+        }
+        runAll(parts.length, k -> task.run(parts[k].slice(xl), parts[k]));
+    }
+
+    /** Cuts a batch into about {@code parallelism} parts of aligned sizes (one part below {@link #minElements}). */
+    private Part[] parts(Layout xl) {
+        int outer = xl.outer();
+        int inner = xl.inner();
+        int want = parallelism;
+        if (xl.size() < minElements || want < 2) {
+            return new Part[] {new Part(0, outer, 0, inner)};
+        }
+        if (inner == 1) {
+            // class axis last: whole multiples of ROW_ALIGN rows, the remainder to the last part
+            return spread(outer / ROW_ALIGN, want, (k0, k1, last) -> new Part(k0 * ROW_ALIGN, last ? outer : k1 * ROW_ALIGN, 0, 1));
+        }
+        if (outer >= want) {
+            return spread(outer, want, (k0, k1, last) -> new Part(k0, k1, 0, inner));
+        }
+        // fewer n than parts: each n's inner range in ROW_ALIGN-aligned pieces
+        int per = Math.min((want + outer - 1) / outer, inner / ROW_ALIGN);
+        if (per < 2) {
+            return spread(outer, want, (k0, k1, last) -> new Part(k0, k1, 0, inner));
+        }
+        Part[] parts = new Part[outer * per];
+        for (int n = 0; n < outer; n++) {
+            int m = n;
+            Part[] row = spread(inner / ROW_ALIGN, per,
+                    (k0, k1, last) -> new Part(m, m + 1, k0 * ROW_ALIGN, last ? inner : k1 * ROW_ALIGN));
+            System.arraycopy(row, 0, parts, n * per, per);
+        }
+        return parts;
+    }
+
+    private interface PartFactory {
+        Part make(int k0, int k1, boolean last);
+    }
+
+    /** {@code count} parts of {@code units} units, as even as whole units allow (one part if there are fewer units). */
+    private static Part[] spread(int units, int count, PartFactory factory) {
+        int c = Math.max(1, Math.min(count, units));
+        Part[] parts = new Part[c];
+        for (int k = 0; k < c; k++) {
+            parts[k] = factory.make((int) ((long) units * k / c), (int) ((long) units * (k + 1) / c), k == c - 1);
+        }
+        return parts;
+    }
+
+    /** One huge row per few threads: chunk maxima, then chunk sums with the row maximum, merged in class order. */
+    private void splitClasses(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
+        int rows = xl.rows();
+        int classes = xl.classes();
+        int chunks = (classes + CLASS_CHUNK - 1) / CLASS_CHUNK;
+        float[] maxima = new float[rows * chunks];
+        double[] sums = new double[rows * chunks];
+        runAll(rows * chunks, k -> {
+            int r = k / chunks;
+            int c0 = (k % chunks) * CLASS_CHUNK;
+            maxima[k] = kernels.max(x, xl.rowIndex(r) + c0, Math.min(CLASS_CHUNK, classes - c0));
+        });
+        float[] rowMax = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            float m = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < chunks; j++) {
+                m = Math.max(m, maxima[r * chunks + j]);
+            }
+            rowMax[r] = m;
+        }
+        runAll(rows * chunks, k -> {
+            int r = k / chunks;
+            int c0 = (k % chunks) * CLASS_CHUNK;
+            sums[k] = kernels.sumExp(x, xl.rowIndex(r) + c0, Math.min(CLASS_CHUNK, classes - c0), rowMax[r]);
+        });
+        for (int r = 0; r < rows; r++) {
+            double d = 0;
+            for (int j = 0; j < chunks; j++) {
+                d += sums[r * chunks + j];
+            }
+            float m = rowMax[r];
+            out[ol.rowIndex(r)] = (float) ((m - x[xl.rowIndex(r) + y[yl.rowIndex(r)]]) + Math.log(d));
+        }
+    }
+
+    private interface IndexedTask {
+        void run(int k);
+    }
+
+    /**
+     * Runs {@code task(0 .. count)} on the calling thread and up to {@code parallelism − 1} executor tasks, each
+     * index once, and returns when all have run. Indices come from a shared counter, so the call finishes even if
+     * the executor never starts a task.
+     */
+    private void runAll(int count, IndexedTask task) {
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(count);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Runnable worker = () -> {
+            for (int k; (k = next.getAndIncrement()) < count; ) {
+                try {
+                    task.run(k);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.countDown();
+                }
+            }
+        };
+        int helpers = Math.min(parallelism, count) - 1;
+        for (int h = 0; h < helpers; h++) {
+            try {
+                executor.execute(worker);
+            } catch (RejectedExecutionException e) {
+                break; // the calling thread does the rest
+            }
+        }
+        worker.run();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException) {
+            throw (RuntimeException) t;
+        }
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.xent;
+
+import static dev.xent.TestSupport.assertClose;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Strict reproducers of library bugs found by this suite. Open ones are {@code @Disabled} so the branch stays
+ * green; remove the annotation once the bug is fixed (the broad tests then tighten themselves, see
+ * {@link KnownBugs}). Fixed ones stay here, enabled, as regression tests.
+ */
+class KnownBugsTest {
+
+    static CrossEntropy vector() {
+        assumeTrue(CrossEntropy.vectorAvailable() && TestSupport.vectorClassPresent(), "no vector backend");
+        return CrossEntropy.of(Backend.VECTOR);
+    }
+
+    @Test
+    // fixed upstream (7403186); was @Disabled("bug A: VectorKernels.loss() forms max(x,0) − x·z in float; x = 1000, z = 0.9999 gives 0.10003662, "
+    //            + "float64 reference 0.1000165939 (rel. error 2e-4 > 2e-6; x = 20, z = 0.99: 0.20000076 vs 0.19999981); use an FMA or the scalar kernel's double product")
+    @Tag("backend")
+    void vectorSigmoidDoesNotCancel() {
+        CrossEntropy ce = vector();
+        float[] x = new float[40];
+        float[] z = new float[40];
+        Arrays.fill(x, 1000f);
+        Arrays.fill(z, 0.9999f);
+        float[] out = new float[40];
+        ce.sigmoidCrossEntropyWithLogits(x, z, out);
+        double ref = 1000.0 - 1000.0 * (double) 0.9999f + Math.log1p(Math.exp(-1000.0));
+        for (int k = 0; k < 40; k++) {
+            assertClose(ref, out[k], "x=1000, z=0.9999, element " + k);
+        }
+    }
+
+    @Test
+    // fixed upstream (7403186); was @Disabled("bug B: VectorKernels.loss() overflows x·z in float for labels outside [0, 1]: x = 3e38, z = 1.5 gives "
+    //            + "-Infinity (reference -1.5e38); a row mean over [x=-inf z=1, x=3e38 z=1.5] gives NaN instead of +Infinity")
+    @Tag("backend")
+    void vectorSigmoidDoesNotOverflowInTheProduct() {
+        CrossEntropy ce = vector();
+        float[] x = new float[16];
+        float[] z = new float[16];
+        Arrays.fill(x, 3e38f);
+        Arrays.fill(z, 1.5f);
+        float[] out = new float[16];
+        ce.sigmoidCrossEntropyWithLogits(x, z, out);
+        assertClose(-1.5e38, out[0], "x=3e38, z=1.5");
+        float[] m = new float[1];
+        ce.sigmoidCrossEntropyWithLogits(new float[] {Float.NEGATIVE_INFINITY, 3e38f}, Layout.rows(1, 2),
+                new float[] {1f, 1.5f}, Layout.rows(1, 2), m, Layout.vector(1));
+        assertEquals(Float.POSITIVE_INFINITY, m[0], "mean of [+inf, -1.5e38]");
+    }
+
+    @Test
+    // fixed upstream (7403186); was @Disabled("bug D: VectorKernels.meanRow() accumulates the mean over the class axis in float lanes on the "
+    //            + "classes-last path (C >= lane count): 64 finite losses of 3e38 (x = -3e38, z = 1) give a mean of +Infinity "
+    //            + "instead of 3e38 (SCALAR sums in double; the channels-first tile path is fine)")
+    @Tag("backend")
+    void vectorMeanDoesNotOverflow() {
+        CrossEntropy ce = vector();
+        for (int c : new int[] {2, 17, 64}) {
+            float[] x = new float[8 * c];
+            float[] z = new float[8 * c];
+            Arrays.fill(x, -3e38f);
+            Arrays.fill(z, 1f);
+            float[] m = new float[1];
+            ce.sigmoidCrossEntropyWithLogits(x, Layout.rows(1, c), z, Layout.rows(1, c), m, Layout.vector(1));
+            assertClose(3e38, m[0], "classes-last mean of " + c + " losses of 3e38");
+            Layout cf = Layout.channelsFirst(1, c, 8);
+            float[] m8 = new float[8];
+            ce.sigmoidCrossEntropyWithLogits(x, cf, z, cf, m8, Layout.rowsOf(cf));
+            assertClose(3e38, m8[0], "channels-first mean of " + c + " losses of 3e38");
+        }
+    }
+
+    @Test
+    // fixed in main; was @Disabled("bug E: SCALAR and VECTOR softmax CE with dense labels form (m - x_c) in float before weighting it by t_c, "
+    //            + "so labels of mixed sign (documented as legal) lose the cancellation: x = [0.59228516, -10000.517, -10000.613], "
+    //            + "t = [0, 1, -1] gives -0.095703125, float64 reference -0.0966796875 (abs. error 9.8e-4); "
+    //            + "ScalarKernels.softmaxRow needs (double) m - xc")
+    void mixedSignLabelsKeepTheirPrecision() {
+        float[] x = {0.59228516f, -10000.517f, -10000.613f};
+        float[] t = {0f, 1f, -1f};
+        double exact = (double) x[2] - x[1];   // Σ t_c (lse − x_c) with t = [0, 1, -1] is x_2 − x_1
+        assertEquals(dev.xent.internal.reference.ReferenceKernels.softmaxRow(x, 0, 1, 3, t, 0, 1), exact, 1e-12);
+        for (CrossEntropy ce : TestSupport.backends()) {
+            float[] out = new float[1];
+            ce.softmaxCrossEntropyWithLogits(x, t, 3, out);
+            assertClose(exact, out[0], TestSupport.name(ce));
+        }
+    }
+
+    @Test
+    // fixed in main; was @Disabled("bug F (minor): Layout.channelsFirst(1, 65536, 65536) throws ArithmeticException (Math.multiplyExact) "
+    //            + "instead of an IllegalArgumentException naming the arguments, unlike Layout.of(int[], int) for the same shape")
+    void channelsFirstOverflowIsAnIllegalArgument() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Layout.channelsFirst(1, 65536, 65536));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("65536"), e.getMessage());
+    }
+
+    @Test
+    // fixed in main; was @Disabled("bug G: VectorKernels.meanTile() (channels-first sigmoid/binary mean, 256/128/64-bit) uses a Kahan sum "
+    //            + "whose compensation (sum - acc) - u is NaN once a term is infinite: logits [1, 3, 64] with x = -inf, z = 1 "
+    //            + "in class 1 give NaN instead of +Infinity (likewise x = +inf with z = -0.5)")
+    void vectorMeanTileKeepsInfinity() {
+        CrossEntropy ce = vector();
+        int inner = 64;
+        Layout cf = Layout.channelsFirst(1, 3, inner);
+        float[] x = new float[3 * inner];
+        float[] z = new float[3 * inner];
+        Arrays.fill(x, inner, 2 * inner, Float.NEGATIVE_INFINITY);
+        Arrays.fill(z, inner, 2 * inner, 1f);
+        float[] out = new float[inner];
+        ce.sigmoidCrossEntropyWithLogits(x, cf, z, cf, out, Layout.rowsOf(cf));
+        for (int i = 0; i < inner; i++) {
+            assertEquals(Float.POSITIVE_INFINITY, out[i], "row " + i);
+        }
+    }
+
+    @Test
+    // fixed in main; was @Disabled("bug H: VectorKernels.softmaxTile() (channels-first dense-label softmax) sums t*(m - x) and t in plain "
+    //            + "float over all classes: C = 65541, inner = 16, gaussian logits, uniform soft labels exceed 2e-6 relative "
+    //            + "(RandomLayoutTest case 60 at 128-bit: 11.583966 for 11.583920681; mixed-sign labels C = 100: "
+    //            + "-0.22515169 for -0.22514977)")
+    void vectorSoftmaxTileIsAccurateForManyClasses() {
+        CrossEntropy ce = vector();
+        org.junit.jupiter.api.Assertions.assertFalse(KnownBugs.vectorSoftmaxTileDrifts(ce),
+                "channels-first softmax, C = 65541, exceeds 2e-6 relative against the float64 reference");
+    }
+}

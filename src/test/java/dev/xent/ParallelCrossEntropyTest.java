@@ -1,0 +1,210 @@
+package dev.xent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xent.internal.reference.ReferenceKernels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The parallel ops give the same bits as the single-threaded ops (row splits) or the same bits at every thread
+ * count (class splits), and the class split agrees with the float64 reference.
+ *
+ * <p>For the vector backend "the same bits" holds between calls that run the same compiled code: until C2 has
+ * compiled a kernel, the Vector API evaluates EXP and LOG with {@code Math.exp/log}, which can differ from the
+ * compiled routines in the last bits. So the vector comparisons allow 8 ulps; the scalar ones are exact.
+ */
+@Tag("backend")
+class ParallelCrossEntropyTest {
+
+    private static ExecutorService pool;
+
+    @BeforeAll
+    static void start() {
+        pool = Executors.newFixedThreadPool(4);
+    }
+
+    @AfterAll
+    static void stop() {
+        pool.shutdownNow();
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        List<Backend> backends = new ArrayList<>(List.of(Backend.SCALAR));
+        if (CrossEntropy.vectorAvailable()) {
+            backends.add(Backend.VECTOR);
+        }
+        int[][] shapes = {{5000, 10}, {777, 130}, {3000, 2}, {64, 1000}, {3, 7, 1000}, {1, 5, 9000}, {200, 4, 9}, {2, 1, 4096}};
+        for (Backend b : backends) {
+            for (int[] shape : shapes) {
+                for (int threads : new int[] {2, 3, 4}) {
+                    out.add(Arguments.of(b, shape, threads));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} threads={2}")
+    @MethodSource("cases")
+    void rowSplitsGiveTheSingleThreadedBits(Backend backend, int[] shape, int threads) {
+        CrossEntropy ce = CrossEntropy.of(backend);
+        ParallelCrossEntropy pce = ce.parallel(pool, threads).withMinElements(0);
+        Layout xl = Layout.of(shape, 1);
+        int n = Math.toIntExact(xl.size());
+        SplittableRandom rnd = new SplittableRandom(n * 31L + threads);
+        float[] x = new float[n];
+        float[] t = new float[n];
+        float[] p = new float[n];
+        for (int k = 0; k < n; k++) {
+            x[k] = (float) (rnd.nextGaussian() * 4);
+            t[k] = rnd.nextInt(4) == 0 ? (float) rnd.nextDouble() : 0f;
+            p[k] = (float) rnd.nextDouble();
+        }
+        Layout rows = Layout.rowsOf(xl);
+        int[] y = new int[rows.rows()];
+        for (int r = 0; r < y.length; r++) {
+            y[r] = rnd.nextInt(xl.classes());
+        }
+        float[] want = new float[rows.rows()];
+        float[] got = new float[rows.rows()];
+        float[] wantE = new float[n];
+        float[] gotE = new float[n];
+
+        ce.softmaxCrossEntropyWithLogits(x, xl, t, xl, want, rows);
+        pce.softmaxCrossEntropyWithLogits(x, xl, t, xl, got, rows);
+        same(backend, want, got, "softmax");
+        ce.sparseSoftmaxCrossEntropyWithLogits(x, xl, y, rows, want, rows);
+        pce.sparseSoftmaxCrossEntropyWithLogits(x, xl, y, rows, got, rows);
+        same(backend, want, got, "sparse softmax");
+        ce.sigmoidCrossEntropyWithLogits(x, xl, t, xl, wantE, xl);
+        pce.sigmoidCrossEntropyWithLogits(x, xl, t, xl, gotE, xl);
+        same(backend, wantE, gotE, "sigmoid elementwise");
+        ce.sigmoidCrossEntropyWithLogits(x, xl, t, xl, want, rows);
+        pce.sigmoidCrossEntropyWithLogits(x, xl, t, xl, got, rows);
+        same(backend, want, got, "sigmoid mean");
+        ce.binaryCrossEntropy(p, xl, t, xl, 1e-7f, want, rows);
+        pce.binaryCrossEntropy(p, xl, t, xl, 1e-7f, got, rows);
+        same(backend, want, got, "binary");
+        ce.categoricalCrossEntropy(p, xl, t, xl, 1e-7f, want, rows);
+        pce.categoricalCrossEntropy(p, xl, t, xl, 1e-7f, got, rows);
+        same(backend, want, got, "categorical");
+        ce.sparseCategoricalCrossEntropy(p, xl, y, rows, 1e-7f, want, rows);
+        pce.sparseCategoricalCrossEntropy(p, xl, y, rows, 1e-7f, got, rows);
+        same(backend, want, got, "sparse categorical");
+    }
+
+    /** Exactly equal for the scalar backend; within 8 ulps for the vector backend (see the class comment). */
+    private static void same(Backend backend, float[] want, float[] got, String what) {
+        if (backend == Backend.SCALAR) {
+            assertArrayEquals(want, got, what);
+            return;
+        }
+        for (int k = 0; k < want.length; k++) {
+            float w = want[k];
+            float g = got[k];
+            if (Float.isNaN(w) != Float.isNaN(g) || (!Float.isNaN(w) && Math.abs(w - g) > 8 * Math.ulp(w))) {
+                fail(what + ": element " + k + " is " + g + ", single-threaded " + w);
+            }
+        }
+    }
+
+    @Test
+    void classSplitsDoNotDependOnTheThreadCountAndMatchTheReference() {
+        int rows = 3;
+        int classes = 128_000 + 7;
+        Layout xl = Layout.rows(rows, classes);
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[] x = new float[rows * classes];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = (float) (rnd.nextGaussian() * 3);
+        }
+        x[classes + 17] = Float.NaN; // row 1 is NaN, the others are not touched by it
+        int[] y = {5, 99_999, classes - 1};
+        Layout rl = Layout.rowsOf(xl);
+        double[] ref = ReferenceKernels.sparseSoftmaxCrossEntropy(x, xl, y, rl);
+        List<Backend> backends = new ArrayList<>(List.of(Backend.SCALAR));
+        if (CrossEntropy.vectorAvailable()) {
+            backends.add(Backend.VECTOR);
+        }
+        for (Backend b : backends) {
+            float[] first = null;
+            for (int threads : new int[] {2, 3, 4, 8}) {
+                float[] out = new float[rows];
+                CrossEntropy.of(b).parallel(pool, threads).withMinElements(0).sparseSoftmaxCrossEntropyWithLogits(x, xl, y, rl, out, rl);
+                if (first == null) {
+                    first = out;
+                } else {
+                    assertArrayEquals(first, out, b + ": threads = " + threads);
+                }
+                for (int r = 0; r < rows; r++) {
+                    if (Double.isNaN(ref[r])) {
+                        assertTrue(Float.isNaN(out[r]), b + " row " + r + " should be NaN");
+                    } else {
+                        assertEquals(ref[r], out[r], 1e-6 + 2e-6 * Math.abs(ref[r]), b + " row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void smallBatchesStayOnTheCallingThread() {
+        Thread caller = Thread.currentThread();
+        List<Thread> seen = new ArrayList<>();
+        ParallelCrossEntropy pce = CrossEntropy.get().parallel(task -> {
+            synchronized (seen) {
+                seen.add(caller);
+            }
+            new Thread(task).start();
+        }, 4);
+        float[] out = new float[10];
+        Layout xl = Layout.rows(10, 100);
+        pce.sparseSoftmaxCrossEntropyWithLogits(new float[1000], xl, new int[10], Layout.rowsOf(xl), out, Layout.rowsOf(xl));
+        assertTrue(seen.isEmpty(), "a 1000-element batch went to the executor");
+        assertEquals(Math.log(100), out[3], 1e-6);
+    }
+
+    @Test
+    void anExecutorThatNeverRunsTasksDoesNotBlockTheCall() {
+        ParallelCrossEntropy pce = CrossEntropy.get().parallel(task -> { }, 4).withMinElements(0);
+        Layout xl = Layout.rows(4096, 10);
+        float[] out = new float[4096];
+        pce.sparseSoftmaxCrossEntropyWithLogits(new float[40960], xl, new int[4096], Layout.rowsOf(xl), out, Layout.rowsOf(xl));
+        for (float v : out) {
+            assertEquals(Math.log(10), v, 1e-6);
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejectedBeforeAnyPartRuns() {
+        ParallelCrossEntropy pce = CrossEntropy.get().parallel(pool, 2).withMinElements(0);
+        Layout xl = Layout.rows(256, 4);
+        float[] out = new float[256];
+        int[] y = new int[256];
+        y[200] = 4;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> pce.sparseSoftmaxCrossEntropyWithLogits(new float[1024], xl, y, Layout.rowsOf(xl), out, Layout.rowsOf(xl)));
+        assertTrue(e.getMessage().contains("row 200") && e.getMessage().contains("4"), e.getMessage());
+        for (float v : out) {
+            assertEquals(0f, v);
+        }
+        assertThrows(IllegalArgumentException.class, () -> CrossEntropy.get().parallel(pool, 0));
+    }
+}
