@@ -1,5 +1,6 @@
 package dev.xent.internal.naive;
 
+import dev.xent.HalfFloat;
 import dev.xent.Layout;
 import dev.xent.internal.Kernels;
 
@@ -75,6 +76,43 @@ public class NaiveScalarKernels implements Kernels {
             float xy = x[xb + y[yl.rowIndex(r)] * xs];
             out[ol.rowIndex(r)] = -log(exp(xy) / s);
         }
+    }
+
+    /** The 16-bit form: each logit widened to float, then the same textbook formula. */
+    @Override
+    public void sparseSoftmaxCrossEntropy(short[] x, HalfFloat format, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
+        int rows = xl.rows();
+        int xs = xl.classStride();
+        int classes = xl.classes();
+        for (int r = 0; r < rows; r++) {
+            int xb = xl.rowIndex(r);
+            float s = 0f;
+            for (int c = 0; c < classes; c++) {
+                s += exp(format.toFloat(x[xb + c * xs]));
+            }
+            float xy = format.toFloat(x[xb + y[yl.rowIndex(r)] * xs]);
+            out[ol.rowIndex(r)] = -log(exp(xy) / s);
+        }
+    }
+
+    /** Plain maximum ({@code Math.max}: NaN if any is NaN, {@code −inf} when empty); the naive forms do not use it. */
+    @Override
+    public float max(float[] x, int offset, int length) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int k = 0; k < length; k++) {
+            m = Math.max(m, x[offset + k]);
+        }
+        return m;
+    }
+
+    /** {@code Σ exp(x − m)} in float, as the rest of this class. */
+    @Override
+    public double sumExp(float[] x, int offset, int length, float m) {
+        float s = 0f;
+        for (int k = 0; k < length; k++) {
+            s += exp(x[offset + k] - m);
+        }
+        return s;
     }
 
     @Override
