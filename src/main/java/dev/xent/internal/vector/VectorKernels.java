@@ -2,6 +2,7 @@ package dev.xent.internal.vector;
 
 import dev.xent.HalfFloat;
 import dev.xent.Layout;
+import dev.xent.internal.LossParams;
 import dev.xent.internal.scalar.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -209,6 +210,130 @@ public final class VectorKernels extends ScalarKernels {
     @Override
     public double sumExp(float[] x, int offset, int length, float m) {
         return length >= L ? rowSumExp(x, offset, length, m) : super.sumExp(x, offset, length, m);
+    }
+
+    // =====================================================================================================
+    // sparse softmax with options and the fused gradient (rows with the class axis contiguous, no soft-cap)
+    // =====================================================================================================
+
+    /**
+     * The training path: class weights, ignore index, label smoothing and z-loss as {@link ScalarKernels}
+     * (the same per-row formulas), with the gradient {@code k·(softmax·coef − T)} written in one more pass over the
+     * row. The gradient may overwrite the logits: the label's logit is read first, and the last (overlapping)
+     * vector of a row is computed before anything of the row is written. Soft-capping, strided classes, short rows
+     * and strided gradients run on the scalar code.
+     */
+    @Override
+    public double sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, LossParams p, float[] sw, Layout swl,
+                                            double gradScale, float[] losses, Layout ol, float[] lse, Layout lsel,
+                                            float[] grad, Layout gl) {
+        int classes = xl.classes();
+        if (p.softcap != 0f || xl.classStride() != 1 || classes < L || (grad != null && gl.classStride() != 1)) {
+            return super.sparseSoftmaxCrossEntropy(x, xl, y, yl, p, sw, swl, gradScale, losses, ol, lse, lsel, grad, gl);
+        }
+        float[] w = p.classWeights;
+        double ls = p.labelSmoothing;
+        double smooth = ls / classes;                           // T_c = w_c·ls/C, plus (1 − ls)·w_y at the label
+        double weightSum = ls == 0 ? 0 : p.classWeightSum(classes);
+        int bound = S.loopBound(classes);
+        double total = 0;
+        for (int r = 0, rows = xl.rows(); r < rows; r++) {
+            int xb = xl.rowIndex(r);
+            int label = y[yl.rowIndex(r)];
+            double sr = sw == null ? 1 : sw[swl.rowIndex(r)];
+            float m = rowMax(x, xb, classes);
+            double d = rowSumExp(x, xb, classes, m);
+            double logd = Math.log(d);
+            if (lse != null) {
+                lse[lsel.rowIndex(r)] = (float) (m + logd);
+            }
+            int gb = grad == null ? 0 : gl.rowIndex(r);
+            if (p.ignored(label)) {
+                if (grad != null) {
+                    FloatVector zero = FloatVector.zero(S);
+                    for (int c = 0; c < bound; c += L) {
+                        zero.intoArray(grad, gb + c);
+                    }
+                    zero.intoArray(grad, gb + classes - L);
+                }
+                if (losses != null) {
+                    losses[ol.rowIndex(r)] = 0f;
+                }
+                continue;
+            }
+            float xy = x[xb + label];
+            double wy = p.classWeight(label);
+            double a = (1 - ls) * wy * ((double) m - xy);
+            double tsum = (1 - ls) * wy;
+            if (ls != 0) {
+                a += smooth * weightedGap(x, xb, classes, m, w);
+                tsum += smooth * weightSum;
+            }
+            double lseValue = m + logd;
+            double loss = a + logd * tsum;
+            double coef = tsum;
+            if (p.zLoss != 0f) {
+                loss += p.zLoss * lseValue * lseValue;
+                coef += 2.0 * p.zLoss * lseValue;
+            }
+            float l = (float) loss;
+            if (losses != null) {
+                losses[ol.rowIndex(r)] = l;
+            }
+            total += sr * l;
+            if (grad != null) {
+                double k = gradScale * sr;
+                FloatVector vm = FloatVector.broadcast(S, m);
+                FloatVector scale = FloatVector.broadcast(S, (float) (k * coef / d));
+                FloatVector off = FloatVector.broadcast(S, (float) (k * smooth));
+                int lastAt = classes - L;
+                // two loops rather than a choice inside one: a branch that merges vectors makes C2 box them
+                if (w == null) {
+                    FloatVector lastV = FloatVector.fromArray(S, x, xb + lastAt).sub(vm).lanewise(VectorOperators.EXP).mul(scale).sub(off);
+                    for (int c = 0; c < bound; c += L) {
+                        FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP).mul(scale).sub(off).intoArray(grad, gb + c);
+                    }
+                    lastV.intoArray(grad, gb + lastAt);
+                } else {
+                    FloatVector lastV = FloatVector.fromArray(S, x, xb + lastAt).sub(vm).lanewise(VectorOperators.EXP).mul(scale)
+                            .sub(off.mul(FloatVector.fromArray(S, w, lastAt)));
+                    for (int c = 0; c < bound; c += L) {
+                        FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP).mul(scale)
+                                .sub(off.mul(FloatVector.fromArray(S, w, c))).intoArray(grad, gb + c);
+                    }
+                    lastV.intoArray(grad, gb + lastAt);
+                }
+                // the label's element, in double as the scalar code forms it
+                double ty = smooth * (w == null ? 1 : w[label]) + (1 - ls) * wy;
+                grad[gb + label] = (float) (k * (Math.exp((double) xy - m) / d * coef - ty));
+            }
+        }
+        return total;
+    }
+
+    /** {@code Σ_c w_c·(m − x_c)} (w = 1 without class weights; terms with {@code w_c = 0} are 0 even for x = −inf), in double. */
+    private static double weightedGap(float[] x, int xb, int classes, float m, float[] w) {
+        FloatVector vm = FloatVector.broadcast(S, m);
+        double total = 0;
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            if (w == null) {
+                for (int c = c0; c < end; c += L) {
+                    FloatVector gap = vm.sub(FloatVector.fromArray(S, x, xb + Math.min(c, classes - L)));
+                    acc = acc.add(FloatVector.zero(S).blend(gap, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
+                }
+            } else {
+                for (int c = c0; c < end; c += L) {
+                    int k = Math.min(c, classes - L);
+                    FloatVector wv = FloatVector.fromArray(S, w, k);
+                    FloatVector gap = vm.sub(FloatVector.fromArray(S, x, xb + k)).mul(wv).blend(0f, wv.compare(VectorOperators.EQ, 0f));
+                    acc = acc.add(FloatVector.zero(S).blend(gap, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
+                }
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return total;
     }
 
     // =====================================================================================================
