@@ -135,4 +135,85 @@ class KnownBugsTest {
         org.junit.jupiter.api.Assertions.assertFalse(KnownBugs.vectorSoftmaxTileDrifts(ce),
                 "channels-first softmax, C = 65541, exceeds 2e-6 relative against the float64 reference");
     }
+
+    @Test
+    @Disabled("bug I: VectorKernels mean over the class axis (sigmoid CE with a per-row losses layout, classes-last and "
+            + "channels-first) rounds each term to float before summing, so labels outside [0, 1] cancel: x = [10000.123, "
+            + "10000.123], z = [-0.7, 2.7], 16 rows [16, 2, 1] or channels-first [1, 2, 16]: got 0.0, float64 reference "
+            + "-2.980269e-4 (SCALAR gives -2.980269e-4; one row [1, 2, 1] is right). Found by DifferentialFuzzTest.")
+    @Tag("backend")
+    void vectorMeanKeepsOppositeTerms() {
+        CrossEntropy ce = vector();
+        for (Layout l : new Layout[] {Layout.rows(16, 2), Layout.channelsFirst(1, 2, 16), Layout.rows(64, 2)}) {
+            float[] out = KnownBugs.meanOfOppositeTerms(ce, l);
+            for (int r = 0; r < out.length; r++) {
+                assertClose(KnownBugs.MEAN_OF_OPPOSITE_TERMS, out[r], l + " row " + r);
+            }
+        }
+    }
+
+    @Test
+    @Disabled("bug J: VectorKernels binary CE from probabilities forms z*log(p) + (1-z)*log(1-p) in float, so labels far "
+            + "outside [0, 1] cancel: p = 0.5078125, z = 100 (64 elements, elementwise) gives -2.4163666, float64 reference "
+            + "-2.4163588128823505 (abs. error 7.8e-6 > bar 5.8e-6); SCALAR gives -2.416359. Found by DifferentialFuzzTest.")
+    @Tag("backend")
+    void vectorBinaryKeepsLargeLabels() {
+        org.junit.jupiter.api.Assertions.assertTrue(KnownBugs.binaryWithLargeLabelsWithinBar(vector()),
+                "binary CE with z = ±100 within the accuracy bar");
+    }
+
+    @Test
+    @Disabled("bug K: ScalarKernels.categoricalRow/sparseCategoricalRow (and the vector kernels) form q = p / sum(p) in "
+            + "float, so with a clip bound below Float.MIN_NORMAL a subnormal quotient loses its bits: p = [1.4e-45, 1.3], "
+            + "t = [1, 0], epsilon = Float.MIN_VALUE gives 103.27893 (q rounded up to 1.4e-45), float64 reference "
+            + "103.5413 (-log(1.4e-45 / 1.3)). Either divide in double or reject epsilon < Float.MIN_NORMAL. "
+            + "Found by DifferentialFuzzTest.")
+    void subnormalQuotientsKeepTheirPrecision() {
+        float[] p = {Float.MIN_VALUE, 1.3f};
+        float[] t = {1f, 0f};
+        double want = -Math.log((double) Float.MIN_VALUE / ((double) Float.MIN_VALUE + 1.3f));
+        Layout l = Layout.rows(1, 2);
+        for (CrossEntropy ce : TestSupport.backends()) {
+            float[] out = new float[1];
+            ce.categoricalCrossEntropy(p, l, t, l, Float.MIN_VALUE, out, Layout.vector(1));
+            assertClose(want, out[0], TestSupport.name(ce) + " categorical");
+            ce.sparseCategoricalCrossEntropy(p, l, new int[] {0}, Layout.vector(1), Float.MIN_VALUE, out, Layout.vector(1));
+            assertClose(want, out[0], TestSupport.name(ce) + " sparse categorical");
+        }
+    }
+
+    @Test
+    @Disabled("bug L: ParallelCrossEntropy.parts() divides by outer: an empty batch with an inner axis (N = 0, e.g. "
+            + "channelsFirst(0, 3, 5)) with minElements = 0 and parallelism >= 2 throws ArithmeticException: / by zero "
+            + "(ParallelCrossEntropy.java:189, (want + outer - 1) / outer) instead of writing nothing. "
+            + "Found by DifferentialFuzzTest.")
+    void parallelEmptyBatchWithAnInnerAxis() {
+        java.util.concurrent.Executor direct = Runnable::run;
+        ParallelCrossEntropy pce = CrossEntropy.of(Backend.SCALAR).parallel(direct, 2).withMinElements(0);
+        Layout l = Layout.channelsFirst(0, 3, 5);
+        float[] out = {TestSupport.SENTINEL};
+        pce.softmaxCrossEntropyWithLogits(new float[0], l, new float[0], l, out, Layout.rowsOf(l));
+        pce.sparseSoftmaxCrossEntropyWithLogits(new float[0], l, new int[0], Layout.rowsOf(l), out, Layout.rowsOf(l));
+        TestSupport.assertAllUntouched(out, "empty batch");
+    }
+
+    @Test
+    @Disabled("bug N: VectorKernels softmax CE with dense labels forms m - x and t*(m - x) in float, so a row whose logits span "
+            + "more than Float.MAX_VALUE, or whose label-weighted terms overflow float, with labels of both signs gives inf - inf "
+            + "= NaN where the reference is finite or +-inf (fuzz: E30 logits, labels +-100, reference 4.4e38 -> NaN instead "
+            + "of +Infinity): logits [3e38, -3e38, -3e38], labels [0, 1, -0.5], "
+            + "16 rows [16, 3, 1] or channels-first [1, 3, 16]: got NaN, float64 reference 3.0000000054977558e38 (float 3e38); "
+            + "one row and SCALAR give 3e38. Found by DifferentialFuzzTest.")
+    @Tag("backend")
+    void vectorSoftmaxKeepsWideRowsFinite() {
+        CrossEntropy ce = vector();
+        double want = 6e38 - 0.5 * 6e38;   // Σ t_c (m − x_c) + log(1 + 2e^(−6e38))·Σ t_c, in exact terms: 3e38
+        for (Layout l : new Layout[] {Layout.rows(16, 3), Layout.channelsFirst(1, 3, 16)}) {
+            float[] out = KnownBugs.softmaxOfWideRows(ce, l);
+            for (int r = 0; r < out.length; r++) {
+                assertClose((double) 3e38f - (double) -3e38f - 0.5 * ((double) 3e38f - (double) -3e38f), out[r], l + " row " + r);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(3e38, want, 1e25);
+    }
 }
