@@ -92,9 +92,13 @@ public final class CrossEntropy {
         kernels.softmaxCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
-    /** {@link #softmaxCrossEntropyWithLogits(float[], Layout, float[], Layout, float[], Layout)} for dense {@code [N, classes]} rows; {@code losses[r]} gets row r. */
+    /**
+     * {@link #softmaxCrossEntropyWithLogits(float[], Layout, float[], Layout, float[], Layout)} for dense {@code [N, classes]} rows;
+     * {@code losses[r]} gets row r. {@code labels.length} must equal {@code logits.length}, {@code losses} hold at least N.
+     */
     public void softmaxCrossEntropyWithLogits(float[] logits, float[] labels, int classes, float[] losses) {
         Layout l = denseRows("logits", logits, classes);
+        sameLength("labels", labels, logits.length);
         softmaxCrossEntropyWithLogits(logits, l, labels, l, losses, Layout.rowsOf(l));
     }
 
@@ -117,9 +121,17 @@ public final class CrossEntropy {
         kernels.sparseSoftmaxCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
-    /** Sparse softmax cross-entropy for dense {@code [N, classes]} rows, {@code N = labels.length}; {@code losses[r]} gets row r. */
+    /**
+     * Sparse softmax cross-entropy for dense {@code [N, classes]} rows, {@code N = logits.length / classes}, which must
+     * equal {@code labels.length}; {@code losses[r]} gets row r ({@code losses} hold at least N).
+     */
     public void sparseSoftmaxCrossEntropyWithLogits(float[] logits, int[] labels, int classes, float[] losses) {
         Layout l = denseRows("logits", logits, classes);
+        Checks.notNull("labels", labels);
+        if (labels.length != l.rows()) {
+            throw new IllegalArgumentException("labels.length = " + labels.length + " but logits hold " + l.rows()
+                    + " rows of " + classes + " classes");
+        }
         sparseSoftmaxCrossEntropyWithLogits(logits, l, labels, Layout.rowsOf(l), losses, Layout.rowsOf(l));
     }
 
@@ -141,9 +153,13 @@ public final class CrossEntropy {
         kernels.sigmoidCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
-    /** Elementwise sigmoid cross-entropy of dense arrays: {@code losses[k]} for {@code logits[k], labels[k]}. */
+    /**
+     * Elementwise sigmoid cross-entropy of dense arrays: {@code losses[k]} for {@code logits[k], labels[k]};
+     * {@code labels.length} must equal {@code logits.length}, {@code losses} hold at least as many.
+     */
     public void sigmoidCrossEntropyWithLogits(float[] logits, float[] labels, float[] losses) {
         Checks.notNull("logits", logits);
+        sameLength("labels", labels, logits.length);
         Layout l = Layout.vector(logits.length);
         sigmoidCrossEntropyWithLogits(logits, l, labels, l, losses, l);
     }
@@ -257,6 +273,14 @@ public final class CrossEntropy {
         checkSparse(labels, labelsLayout, probabilitiesLayout);
         Checks.epsilon(epsilon);
         checkRows(losses, lossesLayout, probabilitiesLayout, probabilities, null);
+    }
+
+    /** The dense labels of a convenience op must have exactly one label per logit. */
+    private static void sameLength(String name, float[] labels, int expected) {
+        Checks.notNull(name, labels);
+        if (labels.length != expected) {
+            throw new IllegalArgumentException(name + ".length = " + labels.length + " but logits.length = " + expected);
+        }
     }
 
     private static Layout denseRows(String name, float[] logits, int classes) {
