@@ -178,7 +178,8 @@ public final class KerasLoss {
      * @param predictions   logits or probabilities of {@code shape}
      * @param sampleWeights one weight per example loss, or null
      * @param out           at least {@code rows} floats, the product of {@link #lossShape}
-     * @throws IllegalArgumentException for sparse kinds, null arrays, or lengths that do not match the shape
+     * @throws IllegalArgumentException for sparse kinds, null arrays, predictions or labels whose length is not the
+     *         element count of {@code shape}, or sample weights whose length is not the number of example losses
      */
     public void perExample(float[] labels, float[] predictions, int[] shape, float[] sampleWeights, float[] out) {
         if (kind == Kind.SPARSE_CATEGORICAL) {
@@ -186,6 +187,8 @@ public final class KerasLoss {
         }
         Layout pl = predictionsLayout(shape);
         Layout rows = Layout.rowsOf(pl);
+        checkLength("predictions", predictions, pl.size(), shape);
+        checkLength("labels", labels, pl.size(), shape);
         checkWeights(sampleWeights, rows);
         if (kind == Kind.BINARY) {
             if (fromLogits) {
@@ -214,6 +217,12 @@ public final class KerasLoss {
         }
         Layout pl = predictionsLayout(shape);
         Layout rows = Layout.rowsOf(pl);
+        checkLength("predictions", predictions, pl.size(), shape);
+        Checks.notNull("labels", labels);
+        if (labels.length != rows.rows()) {
+            throw new IllegalArgumentException("labels.length = " + labels.length + " but shape " + Arrays.toString(shape)
+                    + " has " + rows.rows() + " examples");
+        }
         checkWeights(sampleWeights, rows);
         if (fromLogits) {
             ops.sparseSoftmaxCrossEntropyWithLogits(predictions, pl, labels, rows, out, rows);
@@ -230,6 +239,7 @@ public final class KerasLoss {
      */
     public double call(float[] labels, float[] predictions, int[] shape, float[] sampleWeights) {
         float[] out = scratch(shape);
+        checkWeights(sampleWeights, Layout.vector(out.length));
         perExample(labels, predictions, shape, null, out);
         return reduce(out, sampleWeights);
     }
@@ -237,6 +247,7 @@ public final class KerasLoss {
     /** The reduced loss with integer labels, as Keras {@code SparseCategoricalCrossentropy()(y_true, y_pred, sample_weight)}. */
     public double call(int[] labels, float[] predictions, int[] shape, float[] sampleWeights) {
         float[] out = scratch(shape);
+        checkWeights(sampleWeights, Layout.vector(out.length));
         perExample(labels, predictions, shape, null, out);
         return reduce(out, sampleWeights);
     }
@@ -252,6 +263,15 @@ public final class KerasLoss {
         Layout rows = Layout.vector(losses.length);
         checkWeights(sampleWeights, rows);
         return reduction.reduce(losses, rows, sampleWeights, sampleWeights == null ? null : rows);
+    }
+
+    /** Predictions and dense labels hold exactly the elements of {@code shape}. */
+    private static void checkLength(String name, float[] data, long size, int[] shape) {
+        Checks.notNull(name, data);
+        if (data.length != size) {
+            throw new IllegalArgumentException(name + ".length = " + data.length + " but shape " + Arrays.toString(shape)
+                    + " has " + size + " elements");
+        }
     }
 
     private static void checkWeights(float[] sampleWeights, Layout rows) {
