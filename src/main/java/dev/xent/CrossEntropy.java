@@ -135,6 +135,28 @@ public final class CrossEntropy {
         sparseSoftmaxCrossEntropyWithLogits(logits, l, labels, Layout.rowsOf(l), losses, Layout.rowsOf(l));
     }
 
+    /**
+     * Sparse softmax cross-entropy of reduced-precision logits: {@code logits} holds the raw 16 bits of bfloat16 or
+     * float16 values ({@link HalfFloat}), widened to float in registers; otherwise exactly
+     * {@link #sparseSoftmaxCrossEntropyWithLogits(float[], Layout, int[], Layout, float[], Layout)}. Half the
+     * memory traffic of float logits for the large-vocabulary rows of LLM serving.
+     *
+     * @throws IllegalArgumentException as the float op, or for a null format
+     */
+    public void sparseSoftmaxCrossEntropyWithLogits(short[] logits, HalfFloat format, Layout logitsLayout, int[] labels,
+                                                    Layout labelsLayout, float[] losses, Layout lossesLayout) {
+        Checks.notNull("logits", logits);
+        Checks.notNull("format", format);
+        Checks.notNull("logitsLayout", logitsLayout);
+        if (logitsLayout.classes() < 1) {
+            throw new IllegalArgumentException("logitsLayout: classes = " + logitsLayout.classes() + " must be at least 1");
+        }
+        logitsLayout.checkFits("logits", logits.length);
+        checkSparse(labels, labelsLayout, logitsLayout);
+        checkRows(losses, lossesLayout, logitsLayout, null, null);
+        kernels.sparseSoftmaxCrossEntropy(logits, format, logitsLayout, labels, labelsLayout, losses, lossesLayout);
+    }
+
     // ---- sigmoid cross-entropy --------------------------------------------------------------------------
 
     /**

@@ -1,5 +1,6 @@
 package dev.xent.internal;
 
+import dev.xent.HalfFloat;
 import dev.xent.Layout;
 
 /**
@@ -25,6 +26,10 @@ public interface Kernels {
 
     /** Sparse softmax cross-entropy, per row: {@code (m − x_y) + log Σ_c exp(x_c − m)}. */
     void sparseSoftmaxCrossEntropy(float[] logits, Layout logitsLayout, int[] labels, Layout labelsLayout,
+                                   float[] losses, Layout lossesLayout);
+
+    /** Sparse softmax cross-entropy of 16-bit logits (raw bits in {@code format}), widened to float in registers. */
+    void sparseSoftmaxCrossEntropy(short[] logits, HalfFloat format, Layout logitsLayout, int[] labels, Layout labelsLayout,
                                    float[] losses, Layout lossesLayout);
 
     /**

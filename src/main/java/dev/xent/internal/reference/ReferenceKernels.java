@@ -1,5 +1,6 @@
 package dev.xent.internal.reference;
 
+import dev.xent.HalfFloat;
 import dev.xent.Layout;
 import dev.xent.internal.Kernels;
 
@@ -110,6 +111,24 @@ public final class ReferenceKernels implements Kernels {
         return out;
     }
 
+    /** Sparse softmax cross-entropy of 16-bit logits, widened exactly and computed in double. */
+    public static double[] sparseSoftmaxCrossEntropy(short[] x, HalfFloat format, Layout xl, int[] y, Layout yl) {
+        double[] out = new double[xl.rows()];
+        for (int r = 0; r < out.length; r++) {
+            int xb = xl.rowIndex(r);
+            double m = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < xl.classes(); c++) {
+                m = Math.max(m, format.toFloat(x[xb + c * xl.classStride()]));
+            }
+            double d = 0;
+            for (int c = 0; c < xl.classes(); c++) {
+                d += Math.exp(format.toFloat(x[xb + c * xl.classStride()]) - m);
+            }
+            out[r] = (m - format.toFloat(x[xb + y[yl.rowIndex(r)] * xl.classStride()])) + Math.log(d);
+        }
+        return out;
+    }
+
     /** Elementwise ({@code mean = false}, {@code (n, c, i)} order) or the mean over the class axis per row. */
     public static double[] sigmoidCrossEntropy(float[] x, Layout xl, float[] z, Layout zl, boolean mean) {
         return elementwise(false, x, xl, z, zl, 0, mean);
@@ -175,6 +194,11 @@ public final class ReferenceKernels implements Kernels {
     @Override
     public void sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
         writeRows(sparseSoftmaxCrossEntropy(x, xl, y, yl), out, ol);
+    }
+
+    @Override
+    public void sparseSoftmaxCrossEntropy(short[] x, HalfFloat format, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
+        writeRows(sparseSoftmaxCrossEntropy(x, format, xl, y, yl), out, ol);
     }
 
     @Override

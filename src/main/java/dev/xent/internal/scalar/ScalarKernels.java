@@ -1,5 +1,6 @@
 package dev.xent.internal.scalar;
 
+import dev.xent.HalfFloat;
 import dev.xent.Layout;
 import dev.xent.internal.Kernels;
 
@@ -32,6 +33,24 @@ public class ScalarKernels implements Kernels {
     public void sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
         for (int r = 0, rows = xl.rows(); r < rows; r++) {
             out[ol.rowIndex(r)] = sparseSoftmaxRow(x, xl.rowIndex(r), xl.classStride(), xl.classes(), y[yl.rowIndex(r)]);
+        }
+    }
+
+    @Override
+    public void sparseSoftmaxCrossEntropy(short[] x, HalfFloat format, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
+        int xs = xl.classStride();
+        int classes = xl.classes();
+        for (int r = 0, rows = xl.rows(); r < rows; r++) {
+            int xb = xl.rowIndex(r);
+            float m = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                m = Math.max(m, format.toFloat(x[xb + c * xs]));
+            }
+            double d = 0;
+            for (int c = 0; c < classes; c++) {
+                d += Math.exp(format.toFloat(x[xb + c * xs]) - m);
+            }
+            out[ol.rowIndex(r)] = (float) ((m - format.toFloat(x[xb + y[yl.rowIndex(r)] * xs])) + Math.log(d));
         }
     }
 

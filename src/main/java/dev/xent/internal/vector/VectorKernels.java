@@ -1,9 +1,11 @@
 package dev.xent.internal.vector;
 
+import dev.xent.HalfFloat;
 import dev.xent.Layout;
 import dev.xent.internal.scalar.ScalarKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -44,6 +46,8 @@ public final class VectorKernels extends ScalarKernels {
     static final VectorSpecies<Float> S = chooseSpecies();
     static final VectorSpecies<Integer> SI = S.withLanes(int.class);
     static final int L = S.length();
+    /** The same vector size in 16-bit lanes (2L): one load of half-precision logits gives two float vectors. */
+    static final VectorSpecies<Short> SS = S.withLanes(short.class);
 
     /** Classes summed in float lanes before the partial sum is added in double (row path). */
     static final int BLOCK = 1024;
@@ -52,6 +56,9 @@ public final class VectorKernels extends ScalarKernels {
 
     private static final int[][] LANE_MAPS = laneMaps();
     private static final float[] IOTA = iota();
+    /** {@code 2j} and {@code 2j + 1}: the element of the half vector that lane j of the low/high float vector holds. */
+    private static final float[] EVEN = scaled(0);
+    private static final float[] ODD = scaled(1);
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
 
     // operation codes for the shared tile and row drivers
@@ -102,6 +109,14 @@ public final class VectorKernels extends ScalarKernels {
         return a;
     }
 
+    private static float[] scaled(int add) {
+        float[] a = iota();
+        for (int j = 0; j < a.length; j++) {
+            a[j] = 2 * a[j] + add;
+        }
+        return a;
+    }
+
     @Override
     public String name() {
         return "vector";
@@ -127,6 +142,28 @@ public final class VectorKernels extends ScalarKernels {
     public void sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
         if (!run(SPARSE_SOFTMAX, x, xl, null, null, y, yl, 0f, out, ol)) {
             super.sparseSoftmaxCrossEntropy(x, xl, y, yl, out, ol);
+        }
+    }
+
+    /**
+     * 16-bit logits, class axis contiguous and {@code C ≥ 2L}: each load of 2L halves is reinterpreted as L ints
+     * whose low and high 16 bits are two elements, widened with shifts and masks (bfloat16) or the float16
+     * exponent rebias (no conversion instructions, which box on JDK 17). Maximum and sum do not care which
+     * element sits in which lane. Other layouts run on the scalar code.
+     */
+    @Override
+    public void sparseSoftmaxCrossEntropy(short[] x, HalfFloat format, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
+        int classes = xl.classes();
+        if (xl.classStride() != 1 || classes < 2 * L) {
+            super.sparseSoftmaxCrossEntropy(x, format, xl, y, yl, out, ol);
+            return;
+        }
+        boolean bf16 = format == HalfFloat.BFLOAT16;
+        for (int r = 0, rows = xl.rows(); r < rows; r++) {
+            int xb = xl.rowIndex(r);
+            float m = halfRowMax(x, xb, classes, format);
+            double d = bf16 ? bf16RowSumExp(x, xb, classes, m) : f16RowSumExp(x, xb, classes, m);
+            out[ol.rowIndex(r)] = (float) ((m - format.toFloat(x[xb + y[yl.rowIndex(r)]])) + Math.log(d));
         }
     }
 
@@ -380,50 +417,83 @@ public final class VectorKernels extends ScalarKernels {
     // The losses are written out where they are used: a method of ours that takes or returns a vector is compiled
     // on its own once it is hot, is then too big to inline, and boxes its vectors.
 
-    /** {@code max_c x[xb + c]}, NaN if any element is NaN; {@code classes ≥ L}. */
+    /**
+     * The shift {@code m} for one row: the largest element, {@code classes ≥ L}. Lanes keep the larger of two values
+     * by compare-and-blend, which skips NaN (Java's MAX propagates it at several times the cost); a row with a NaN
+     * still gets a NaN loss, from {@code exp(NaN − m)} in the sum. Four accumulators hide the latency.
+     */
     static float rowMax(float[] x, int xb, int classes) {
         FloatVector m0 = FloatVector.fromArray(S, x, xb + classes - L);
         FloatVector m1 = m0;
+        FloatVector m2 = m0;
+        FloatVector m3 = m0;
         int c = 0;
-        for (int bound2 = classes - 2 * L; c <= bound2; c += 2 * L) {
-            m0 = m0.max(FloatVector.fromArray(S, x, xb + c));
-            m1 = m1.max(FloatVector.fromArray(S, x, xb + c + L));
+        for (int bound4 = classes - 4 * L; c <= bound4; c += 4 * L) {
+            FloatVector v0 = FloatVector.fromArray(S, x, xb + c);
+            FloatVector v1 = FloatVector.fromArray(S, x, xb + c + L);
+            FloatVector v2 = FloatVector.fromArray(S, x, xb + c + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, x, xb + c + 3 * L);
+            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
+            m1 = m1.blend(v1, v1.compare(VectorOperators.GT, m1));
+            m2 = m2.blend(v2, v2.compare(VectorOperators.GT, m2));
+            m3 = m3.blend(v3, v3.compare(VectorOperators.GT, m3));
         }
-        if (c + L <= classes) {
-            m0 = m0.max(FloatVector.fromArray(S, x, xb + c));
+        for (; c + L <= classes; c += L) {
+            FloatVector v0 = FloatVector.fromArray(S, x, xb + c);
+            m0 = m0.blend(v0, v0.compare(VectorOperators.GT, m0));
         }
-        return m0.max(m1).reduceLanes(VectorOperators.MAX);
+        m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+        m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
+        return m0.blend(m2, m2.compare(VectorOperators.GT, m0)).reduceLanes(VectorOperators.MAX);
     }
 
-    /** {@code Σ_c exp(x[xb + c] − m)}, {@code classes ≥ L}: float lanes per block, blocks in double. */
+    /**
+     * {@code Σ_c exp(x[xb + c] − m)}, {@code classes ≥ L}: two float accumulators per block of {@link #BLOCK} classes,
+     * blocks added in double; the classes past the last whole vector come from one more vector ending at the last
+     * class, its lanes that were already counted zeroed.
+     */
     static double rowSumExp(float[] x, int xb, int classes, float m) {
         FloatVector vm = FloatVector.broadcast(S, m);
+        int bound = S.loopBound(classes);
         double total = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
-            for (int c = c0; c < end; c += L) {
-                int k = Math.min(c, classes - L);
-                FloatVector e = FloatVector.fromArray(S, x, xb + k).sub(vm).lanewise(VectorOperators.EXP);
-                acc = acc.add(k == c ? e : FloatVector.zero(S).blend(e, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
+        for (int c0 = 0; c0 < bound; c0 += BLOCK) {
+            int end = Math.min(bound, c0 + BLOCK);
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = s0;
+            int c = c0;
+            for (; c + L < end; c += 2 * L) {
+                s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
+                s1 = s1.add(FloatVector.fromArray(S, x, xb + c + L).sub(vm).lanewise(VectorOperators.EXP));
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            if (c < end) {
+                s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
+            }
+            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+        }
+        if (bound < classes) {
+            FloatVector e = FloatVector.fromArray(S, x, xb + classes - L).sub(vm).lanewise(VectorOperators.EXP);
+            VectorMask<Float> added = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - bound)));
+            total += FloatVector.zero(S).blend(e, added).reduceLanes(VectorOperators.ADD);
         }
         return total;
     }
 
-    /** {@code Σ_c p[pb + c]}, {@code classes ≥ L}. */
+    /** {@code Σ_c p[pb + c]}, {@code classes ≥ L}, summed as {@link #rowSumExp}. */
     static float rowSum(float[] p, int pb, int classes) {
+        int bound = S.loopBound(classes);
         double total = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
+        for (int c0 = 0; c0 < bound; c0 += BLOCK) {
+            int end = Math.min(bound, c0 + BLOCK);
+            FloatVector s0 = FloatVector.zero(S);
             for (int c = c0; c < end; c += L) {
-                int k = Math.min(c, classes - L);
-                FloatVector v = FloatVector.fromArray(S, p, pb + k);
-                acc = acc.add(k == c ? v : FloatVector.zero(S).blend(v, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
+                s0 = s0.add(FloatVector.fromArray(S, p, pb + c));
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += s0.reduceLanes(VectorOperators.ADD);
+        }
+        if (bound < classes) {
+            FloatVector v = FloatVector.fromArray(S, p, pb + classes - L);
+            VectorMask<Float> added = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - bound)));
+            total += FloatVector.zero(S).blend(v, added).reduceLanes(VectorOperators.ADD);
         }
         return (float) total;
     }
@@ -495,7 +565,8 @@ public final class VectorKernels extends ScalarKernels {
                 // (max(x,0) − x·z + log1p)/C with x scaled first, so a finite mean cannot overflow on the way
                 FloatVector vs = v.mul(inv);
                 FloatVector l = vs.neg().lanewise(VectorOperators.FMA, zv, vs.max(0f)).add(log1p.mul(inv));
-                acc = acc.add(k == c ? l : FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
+                // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
+                acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
             }
             sum += acc.reduceLanes(VectorOperators.ADD);
         }
@@ -518,7 +589,8 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector qc = v.neg().add(1f).max(eps).min(hi);
                 FloatVector l = zv.mul(pc.lanewise(VectorOperators.LOG))
                         .add(zv.neg().add(1f).mul(qc.lanewise(VectorOperators.LOG))).mul(-inv);
-                acc = acc.add(k == c ? l : FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
+                // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
+                acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
             }
             sum += acc.reduceLanes(VectorOperators.ADD);
         }
@@ -527,20 +599,94 @@ public final class VectorKernels extends ScalarKernels {
 
     /** Keras categorical CE of one row, {@code classes ≥ L}. */
     private static float categoricalRow(float[] p, int pb, int classes, float[] t, int tb, float eps) {
-        FloatVector vs = FloatVector.broadcast(S, rowSum(p, pb, classes));
+        // p / Σp as p · (1/Σp): within an ulp of the division, at a fraction of its cost
+        FloatVector vs = FloatVector.broadcast(S, 1f / rowSum(p, pb, classes));
         double loss = 0;
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
             FloatVector acc = FloatVector.zero(S);
             for (int c = c0; c < end; c += L) {
                 int k = Math.min(c, classes - L);
-                FloatVector q = FloatVector.fromArray(S, p, pb + k).div(vs).max(eps).min(1f - eps);
+                FloatVector q = FloatVector.fromArray(S, p, pb + k).mul(vs).max(eps).min(1f - eps);
                 FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(q.lanewise(VectorOperators.LOG));
-                acc = acc.add(k == c ? l : FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - c)))));
+                // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
+                acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
             }
             loss -= acc.reduceLanes(VectorOperators.ADD);
         }
         return (float) loss;
+    }
+
+    // ---- 16-bit logits: 2L elements per load, two float vectors (low and high halves of each int lane) ----
+
+    /**
+     * The largest of a row of 16-bit floats, compared as integers: both formats are sign-magnitude, so flipping the
+     * magnitude bits of the negative ones gives keys whose signed order is the order of the values (a positive NaN
+     * becomes the maximum, a negative one is skipped; either way {@code exp(NaN − m)} makes the loss NaN).
+     * Only the winner is widened.
+     */
+    private static float halfRowMax(short[] x, int xb, int classes, HalfFloat format) {
+        int w = 2 * L;
+        ShortVector m = ShortVector.broadcast(SS, Short.MIN_VALUE);
+        for (int c = 0; c < classes; c += w) {
+            ShortVector h = ShortVector.fromArray(SS, x, xb + Math.min(c, classes - w));
+            m = m.max(h.lanewise(VectorOperators.XOR, h.lanewise(VectorOperators.ASHR, 15).lanewise(VectorOperators.AND, (short) 0x7fff)));
+        }
+        short key = m.reduceLanes(VectorOperators.MAX);
+        return format.toFloat((short) (key ^ ((key >> 15) & 0x7fff)));
+    }
+
+    private static double bf16RowSumExp(short[] x, int xb, int classes, float m) {
+        int w = 2 * L;
+        FloatVector vm = FloatVector.broadcast(S, m);
+        double total = 0;
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = c0; c < end; c += w) {
+                int k = Math.min(c, classes - w);
+                IntVector iv = ShortVector.fromArray(SS, x, xb + k).reinterpretAsInts();
+                FloatVector lo = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                FloatVector hi = iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                // the overlapping last load: elements already counted (index < 2L − rem) are dropped; all kept elsewhere
+                float first = (float) (w - Math.min(w, classes - c));
+                acc = acc.add(FloatVector.zero(S).blend(lo, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.GE, first)))
+                        .add(FloatVector.zero(S).blend(hi, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.GE, first)));
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return total;
+    }
+
+    private static double f16RowSumExp(short[] x, int xb, int classes, float m) {
+        int w = 2 * L;
+        FloatVector vm = FloatVector.broadcast(S, m);
+        double total = 0;
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            for (int c = c0; c < end; c += w) {
+                int k = Math.min(c, classes - w);
+                IntVector iv = ShortVector.fromArray(SS, x, xb + k).reinterpretAsInts();
+                IntVector h = iv.lanewise(VectorOperators.AND, 0xffff);
+                IntVector em = h.lanewise(VectorOperators.AND, 0x7fff);
+                IntVector bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
+                FloatVector lo = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16))
+                        .reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                h = iv.lanewise(VectorOperators.LSHR, 16);
+                em = h.lanewise(VectorOperators.AND, 0x7fff);
+                bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
+                FloatVector hi = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16))
+                        .reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                float first = (float) (w - Math.min(w, classes - c));
+                acc = acc.add(FloatVector.zero(S).blend(lo, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.GE, first)))
+                        .add(FloatVector.zero(S).blend(hi, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.GE, first)));
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return total;
     }
 
     // =====================================================================================================
@@ -566,7 +712,8 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector vm = FloatVector.broadcast(S, NEG_INF);
         for (int c = 0; c < classes; c++) {
             int i = xb + c * xs;
-            vm = vm.max(xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0));
+            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            vm = vm.blend(v, v.compare(VectorOperators.GT, vm)); // skips NaN, which reaches the loss through exp
         }
         FloatVector zero = FloatVector.zero(S);
         FloatVector d = zero;
@@ -625,7 +772,8 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector vm = FloatVector.broadcast(S, NEG_INF);
         for (int c = 0; c < classes; c++) {
             int i = xb + c * xs;
-            vm = vm.max(xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0));
+            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            vm = vm.blend(v, v.compare(VectorOperators.GT, vm)); // skips NaN, which reaches the loss through exp
         }
         FloatVector d = FloatVector.zero(S);
         FloatVector dc = d;
@@ -727,6 +875,7 @@ public final class VectorKernels extends ScalarKernels {
             sc = sc.blend(0f, sc.compare(VectorOperators.NE, sc)); // inf − inf: an infinite sum has no error
             s = sum;
         }
+        FloatVector inv = FloatVector.broadcast(S, 1f).div(s); // p / Σp as p · (1/Σp), within an ulp
         FloatVector acc = FloatVector.zero(S);
         FloatVector comp = acc;
         for (int c = 0; c < classes; c++) {
@@ -734,7 +883,7 @@ public final class VectorKernels extends ScalarKernels {
             int k = tb + c * ts;
             FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
             FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
-            FloatVector q = v.div(s).max(eps).min(1f - eps);
+            FloatVector q = v.mul(inv).max(eps).min(1f - eps);
             FloatVector u = tv.mul(q.lanewise(VectorOperators.LOG)).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
