@@ -246,6 +246,47 @@ final class KnownBugs {
         return mixedSignDrifts;
     }
 
+    private static volatile Boolean reciprocalOverflows;
+
+    /**
+     * Bug R (main ee310dc, "multiply by the reciprocal of the row sum"): a row of probabilities whose sum is subnormal
+     * has an infinite reciprocal, and 0·inf = NaN: probabilities [0, 1e-40] with labels [0, 1] give NaN instead of
+     * −log(1 − ε) = 1.0000000e-7 (ε = 1e-7).
+     */
+    static boolean categoricalReciprocalOverflows(CrossEntropy ce) {
+        if (STRICT) {
+            return false;
+        }
+        if (reciprocalOverflows == null || ce.backend() == Backend.VECTOR) {
+            boolean bad = false;
+            for (Layout l : new Layout[] {Layout.rows(1, 2), Layout.rows(32, 2), Layout.channelsFirst(1, 2, 32)}) {
+                for (float v : categoricalOfTinyRows(ce, l)) {
+                    bad |= !TestSupport.close(TINY_ROW_LOSS, v, TestSupport.REL, TestSupport.ABS);
+                }
+            }
+            if (ce.backend() != Backend.VECTOR) {
+                reciprocalOverflows = bad;
+            }
+            return bad;
+        }
+        return reciprocalOverflows;
+    }
+
+    /** −log(clip(1e-40 / 1e-40, ε, 1 − ε)) with ε = 1e-7, in double. */
+    static final double TINY_ROW_LOSS = -Math.log(1 - (double) 1e-7f);
+
+    static float[] categoricalOfTinyRows(CrossEntropy ce, Layout l) {
+        float[] p = new float[(int) l.maxIndex() + 1];
+        float[] t = new float[p.length];
+        for (int r = 0; r < l.rows(); r++) {
+            p[l.rowIndex(r) + l.classStride()] = 1e-40f;
+            t[l.rowIndex(r) + l.classStride()] = 1f;
+        }
+        float[] out = new float[l.rows()];
+        ce.categoricalCrossEntropy(p, l, t, l, 1e-7f, out, Layout.rowsOf(l));
+        return out;
+    }
+
     private static float[] sigmoid(CrossEntropy ce, float x, float z) {
         float[] xs = new float[64];
         float[] zs = new float[64];

@@ -216,4 +216,22 @@ class KnownBugsTest {
         }
         org.junit.jupiter.api.Assertions.assertEquals(3e38, want, 1e25);
     }
+
+    @Test
+    @Disabled("bug R (new in main ee310dc, 'multiply by the reciprocal of the row sum'): VectorKernels categorical CE of a "
+            + "row whose probabilities sum to a subnormal number: 1/sum overflows to inf and 0*inf = NaN: probabilities "
+            + "[0, 1e-40], labels [0, 1], epsilon 1e-7, 32 rows [32, 2, 1] (512-bit) give NaN, float64 reference "
+            + "-log(1 - 1e-7) = 1.0000000617e-7; fuzz: channels-first [7, 2, 30] at 256 bits, row 204 NaN. SCALAR and one "
+            + "row are right. Found by DifferentialFuzzTest.")
+    @Tag("backend")
+    void categoricalRowsWithASubnormalSum() {
+        for (CrossEntropy ce : TestSupport.backends()) {
+            for (Layout l : new Layout[] {Layout.rows(1, 2), Layout.rows(32, 2), Layout.channelsFirst(1, 2, 32)}) {
+                float[] out = KnownBugs.categoricalOfTinyRows(ce, l);
+                for (int r = 0; r < out.length; r++) {
+                    assertClose(KnownBugs.TINY_ROW_LOSS, out[r], TestSupport.name(ce) + " " + l + " row " + r);
+                }
+            }
+        }
+    }
 }
