@@ -427,8 +427,15 @@ final class FuzzCases {
                 continue;
             }
             // with one class the "mean" layout has the logits' shape: elementwise order and row order coincide
-            if (k == 0 && bugN) {
-                assertRowsExcept(ref[k], out[k], ol, spreadOverflows(in), c);
+            if (k == 0) {
+                boolean[] skip = illConditionedSoftmax(in, ref[k]);
+                if (bugN) {
+                    boolean[] wide = spreadOverflows(in);
+                    for (int r = 0; r < skip.length; r++) {
+                        skip[r] |= wide[r];
+                    }
+                }
+                assertRowsExcept(ref[k], out[k], ol, skip, c);
             } else if (k == 6 && bugR) {
                 assertRowsExcept(ref[k], out[k], ol, subnormalSums(in), c);
             } else if (k == 2 || k == 4) {
@@ -459,6 +466,33 @@ final class FuzzCases {
                 tabs += Math.abs(in.t[in.tl.rowIndex(r) + c * in.tl.classStride()]);
             }
             skip[r] = hi - lo > Float.MAX_VALUE || tabs * (hi - lo) > Float.MAX_VALUE / 4.0;
+        }
+        return skip;
+    }
+
+    /**
+     * Rows where the float64 reference itself cannot be trusted to the bar: with labels of both signs the terms
+     * {@code t_c·((m − x_c) + log d)} cancel, and their rounding in double, about {@code (C + 3)·2⁻⁵³·Σ|term|}, exceeds a
+     * tenth of the tolerance (finding S: logits [2.99, 3e38, MAX, MAX, −4.55, −1.51], labels [−1, 1.4e-45, 1.4e-45, 1e4,
+     * 0, 1]: exactly 6935.97, the reference says 0.0 and both kernels 6931.4717).
+     */
+    static boolean[] illConditionedSoftmax(Inputs in, double[] ref) {
+        boolean[] skip = new boolean[in.xl.rows()];
+        int classes = in.xl.classes();
+        for (int r = 0; r < skip.length; r++) {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                m = Math.max(m, in.x[in.xl.rowIndex(r) + c * in.xl.classStride()]);
+            }
+            double abs = 0;
+            for (int c = 0; c < classes; c++) {
+                double t = in.t[in.tl.rowIndex(r) + c * in.tl.classStride()];
+                if (t != 0) {
+                    abs += Math.abs(t * (m - in.x[in.xl.rowIndex(r) + c * in.xl.classStride()]));
+                }
+            }
+            double roundoff = (classes + 3) * 0x1p-53 * abs;
+            skip[r] = Double.isFinite(abs) && roundoff > 0.1 * (TestSupport.ABS + TestSupport.REL * Math.abs(ref[r]));
         }
         return skip;
     }
