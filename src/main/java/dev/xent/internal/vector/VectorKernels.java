@@ -599,15 +599,14 @@ public final class VectorKernels extends ScalarKernels {
 
     /** Keras categorical CE of one row, {@code classes ≥ L}. */
     private static float categoricalRow(float[] p, int pb, int classes, float[] t, int tb, float eps) {
-        // p / Σp as p · (1/Σp): within an ulp of the division, at a fraction of its cost
-        FloatVector vs = FloatVector.broadcast(S, 1f / rowSum(p, pb, classes));
+        FloatVector vs = FloatVector.broadcast(S, rowSum(p, pb, classes));
         double loss = 0;
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
             FloatVector acc = FloatVector.zero(S);
             for (int c = c0; c < end; c += L) {
                 int k = Math.min(c, classes - L);
-                FloatVector q = FloatVector.fromArray(S, p, pb + k).mul(vs).max(eps).min(1f - eps);
+                FloatVector q = FloatVector.fromArray(S, p, pb + k).div(vs).max(eps).min(1f - eps);
                 FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(q.lanewise(VectorOperators.LOG));
                 // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
                 acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
@@ -875,7 +874,6 @@ public final class VectorKernels extends ScalarKernels {
             sc = sc.blend(0f, sc.compare(VectorOperators.NE, sc)); // inf − inf: an infinite sum has no error
             s = sum;
         }
-        FloatVector inv = FloatVector.broadcast(S, 1f).div(s); // p / Σp as p · (1/Σp), within an ulp
         FloatVector acc = FloatVector.zero(S);
         FloatVector comp = acc;
         for (int c = 0; c < classes; c++) {
@@ -883,7 +881,7 @@ public final class VectorKernels extends ScalarKernels {
             int k = tb + c * ts;
             FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
             FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
-            FloatVector q = v.mul(inv).max(eps).min(1f - eps);
+            FloatVector q = v.div(s).max(eps).min(1f - eps);
             FloatVector u = tv.mul(q.lanewise(VectorOperators.LOG)).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
