@@ -158,6 +158,24 @@ class BadInputTest {
     }
 
     @Test
+    void halfFloatLogitsAreCheckedLikeFloatLogits() {
+        for (CrossEntropy ce : TestSupport.backendsWithReference()) {
+            short[] h = new short[N * C];
+            int[] y = {0, 1, 2, 3};
+            float[] o = sentinel(N);
+            for (HalfFloat f : HalfFloat.values()) {
+                rejects(() -> ce.sparseSoftmaxCrossEntropyWithLogits(null, f, X, y, R, o, R), o, "logits = null");
+                rejects(() -> ce.sparseSoftmaxCrossEntropyWithLogits(h, f, null, y, R, o, R), o, "logitsLayout = null");
+                rejects(() -> ce.sparseSoftmaxCrossEntropyWithLogits(h, f, X.withOffset(Integer.MAX_VALUE - 1), y, R, o, R), o, "logits");
+                rejects(() -> ce.sparseSoftmaxCrossEntropyWithLogits(h, f, X, new int[] {0, 1, C, 3}, R, o, R), o, "labels", "row 2");
+                rejects(() -> ce.sparseSoftmaxCrossEntropyWithLogits(h, f, X, y, R, o, Layout.vector(N + 1)), o, "lossesLayout");
+                rejects(() -> ce.sparseSoftmaxCrossEntropyWithLogits(h, f, Layout.rows(N, 0), y, R, o, R), o, "classes = 0");
+            }
+            rejects(() -> ce.sparseSoftmaxCrossEntropyWithLogits(h, null, X, y, R, o, R), o, "format = null");
+        }
+    }
+
+    @Test
     void kerasLossChecksEveryLength() {
         int[] shape = {N, C};
         float[] pred = new float[N * C];

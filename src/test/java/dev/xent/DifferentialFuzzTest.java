@@ -86,6 +86,29 @@ class DifferentialFuzzTest {
         }
     }
 
+    @Property
+    void halfFloatLogitsMatchTheReferenceOfTheWidenedValues(@ForAll("cases") Case k) {
+        Inputs in = new Inputs(k);
+        for (HalfFloat format : HalfFloat.values()) {
+            short[] h = new short[in.x.length];
+            float[] widened = new float[in.x.length];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = format.fromFloat(in.x[i]);   // the NaN gaps stay NaN
+                widened[i] = format.toFloat(h[i]);
+            }
+            double[] ref = dev.xent.internal.reference.ReferenceKernels.sparseSoftmaxCrossEntropy(widened, in.xl, in.y, in.yl);
+            short[] h0 = h.clone();
+            for (CrossEntropy ce : TestSupport.backends()) {
+                String ctx = TestSupport.name(ce) + " " + format + " " + k;
+                float[] out = TestSupport.sentinelArray(in.ol, 5);
+                ce.sparseSoftmaxCrossEntropyWithLogits(h, format, in.xl, in.y, in.yl, out, in.ol);
+                TestSupport.assertRows(ref, out, in.ol, ctx);
+                TestSupport.assertOutsideUntouched(out, in.ol, ctx);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(h0, h, ctx + " logits changed");
+            }
+        }
+    }
+
     /** Whether {@link ParallelCrossEntropy} splits the class range of the sparse op (see its Javadoc). */
     static boolean classSplit(Inputs in, int threads) {
         return threads > 1 && in.xl.classStride() == 1 && in.xl.rows() < 2 * threads
