@@ -18,7 +18,8 @@ import dev.xent.internal.Kernels;
  * {@code log(softmax)}. Losses are in nats.
  *
  * <p><b>Errors.</b> A null array or layout, a layout that reaches outside its array, layouts whose shapes do
- * not match, a class count of 0 where a class axis is reduced, an integer label outside {@code [0, C)},
+ * not match, a class count of 0 where a class axis is reduced, a losses layout that maps two elements to one index (a
+ * stride of 0, or axes whose steps meet), an integer label outside {@code [0, C)},
  * an epsilon outside {@code (0, 0.5)}, or a losses array that overlaps an input array: an
  * {@link IllegalArgumentException} naming the argument and the value, thrown before anything is written.
  * <b>NaN and infinity</b> in the data are data: a NaN, or a {@code +inf} logit, makes the loss of its own row
@@ -345,6 +346,7 @@ public final class CrossEntropy {
         Checks.notNull("lossesLayout", lossesLayout);
         Checks.rowsLayout("lossesLayout", lossesLayout, logitsLayout);
         lossesLayout.checkFits("losses", losses.length);
+        Checks.distinctElements("lossesLayout", lossesLayout);
         checkNoOverlap(losses, lossesLayout, in1, logitsLayout, in2);
     }
 
@@ -360,6 +362,7 @@ public final class CrossEntropy {
             throw new IllegalArgumentException("lossesLayout: a mean over the class axis needs classes ≥ 1, got 0");
         }
         lossesLayout.checkFits("losses", losses.length);
+        Checks.distinctElements("lossesLayout", lossesLayout);
         checkNoOverlap(losses, lossesLayout, in1, logitsLayout, in2);
     }
 
