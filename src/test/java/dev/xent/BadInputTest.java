@@ -157,6 +157,41 @@ class BadInputTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("ops")
+    void lossesLayoutsThatWriteTwoElementsToOneIndex(Ops ops) {
+        Layout cf = Layout.channelsFirst(2, C, 3);
+        float[] x = new float[(int) cf.size()];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = 0.37f * k - 3f;
+        }
+        float[] t = new float[x.length];
+        java.util.Arrays.fill(t, 0.2f);
+        int[] y = {0, 1, 2, 3, 4, 0};
+        float eps = 1e-7f;
+        Layout[] aliasingRows = {
+            Layout.of(0, 2, 0, 1, 1, 3, 1),    // outer stride 0: both n write the same three elements
+            Layout.of(0, 2, 1, 1, 1, 3, 0),    // inner stride 0
+            Layout.of(0, 2, 2, 1, 1, 3, 1),    // (n, i) = (0, 2) and (1, 0) meet
+        };
+        for (Layout bad : aliasingRows) {
+            float[] o = sentinel(8);
+            rejects(() -> ops.softmax(x, cf, t, cf, o, bad), o, "lossesLayout", "one index");
+            rejects(() -> ops.sparse(x, cf, y, Layout.rowsOf(cf), o, bad), o, "lossesLayout", "one index");
+            rejects(() -> ops.sigmoid(x, cf, t, cf, o, bad), o, "lossesLayout", "one index");
+            rejects(() -> ops.sparseCategorical(t, cf, y, Layout.rowsOf(cf), eps, o, bad), o, "lossesLayout", "one index");
+        }
+        float[] e = sentinel(40);
+        rejects(() -> ops.binary(t, cf, t.clone(), cf, eps, e, Layout.of(0, 2, 3, C, 1, 3, C)), e, "lossesLayout", "one index");
+        rejects(() -> ops.sigmoid(x, cf, t, cf, e, Layout.of(0, 2, 15, C, 0, 3, 1)), e, "classStride = 0");
+        // interleaved but distinct (index n + 2i) is fine, and every row gets its own loss
+        Layout interleaved = Layout.of(0, 2, 1, 1, 1, 3, 2);
+        float[] o = sentinel(6);
+        ops.sparse(x, cf, y, Layout.rowsOf(cf), o, interleaved);
+        TestSupport.assertRows(dev.xent.internal.reference.ReferenceKernels.sparseSoftmaxCrossEntropy(x, cf, y, Layout.rowsOf(cf)),
+                o, interleaved, "interleaved losses");
+    }
+
     @Test
     void halfFloatLogitsAreCheckedLikeFloatLogits() {
         for (CrossEntropy ce : TestSupport.backendsWithReference()) {
