@@ -2,6 +2,7 @@ package dev.xent;
 
 import dev.xent.internal.KernelProvider;
 import dev.xent.internal.Kernels;
+import dev.xent.internal.LossParams;
 
 /**
  * The TensorFlow-style cross-entropy ops over flat {@code float[]} batches, on one {@link Backend}.
@@ -232,6 +233,394 @@ public final class CrossEntropy {
                                               Layout labelsLayout, float epsilon, float[] losses, Layout lossesLayout) {
         validateSparseCategorical(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
         kernels.sparseCategoricalCrossEntropy(probabilities, probabilitiesLayout, labels, labelsLayout, epsilon, losses, lossesLayout);
+    }
+
+    // ---- losses with options and fused gradients --------------------------------------------------------------
+
+    /** Which loss a call with options computes. */
+    private enum Form {
+        SOFTMAX(true, false, false), SPARSE_SOFTMAX(true, true, false), SIGMOID(true, false, true),
+        BINARY(false, false, true), CATEGORICAL(false, false, false), SPARSE_CATEGORICAL(false, true, false);
+
+        final boolean logits;
+        final boolean sparse;
+        final boolean elementwise;
+
+        Form(boolean logits, boolean sparse, boolean elementwise) {
+            this.logits = logits;
+            this.sparse = sparse;
+            this.elementwise = elementwise;
+        }
+    }
+
+    /**
+     * Softmax cross-entropy from logits with dense labels and {@link LossOptions}: class weights, label smoothing,
+     * z-loss, soft-capping (see {@link LossOptions} for the formulas), reduced by {@code options.reduction()} under
+     * {@code options.semantics()}, with the losses, the gradient {@code ∂reduced/∂logits} ({@code softmax·ΣT − T},
+     * exact for labels that do not sum to 1) and lse per row written where {@code outputs} says.
+     *
+     * <p>Reductions ({@code s_r} the sample weight, 1 without; {@code l_r} the row's loss with class weights, smoothing and
+     * z-loss): {@link Reduction#SUM} {@code Σ s_r·l_r}; {@link Reduction#SUM_OVER_BATCH_SIZE} that over the number of rows;
+     * {@link Reduction#MEAN} that over {@code Σ s_r} (PyTorch with probability targets); a zero divisor gives 0
+     * ({@link Semantics#KERAS}) or the IEEE quotient, NaN for an empty batch ({@link Semantics#PYTORCH}), and a zero
+     * gradient. {@link Reduction#NONE} returns NaN and its gradient is that of {@code Σ s_r·l_r}.
+     *
+     * @param sampleWeights one weight per row through the per-row {@code weightsLayout}, or null
+     * @return the reduced value, NaN for {@link Reduction#NONE}
+     * @throws IllegalArgumentException as the plain op, and for options that do not apply (pos_weight), class weights
+     *         whose length is not C, an output layout of the wrong shape, or outputs that overlap each other or an input
+     *         (the gradient may overwrite the logits only through {@link LossOutputs#withGradientInPlace()})
+     */
+    public double softmaxCrossEntropyWithLogits(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
+                                                float[] sampleWeights, Layout weightsLayout, LossOptions options, LossOutputs outputs) {
+        return run(Form.SOFTMAX, logits, logitsLayout, labels, null, labelsLayout, sampleWeights, weightsLayout, options, outputs);
+    }
+
+    /**
+     * Sparse softmax cross-entropy from logits with {@link LossOptions}, as PyTorch {@code cross_entropy(weight,
+     * ignore_index, label_smoothing)}: per row {@code (1−ls)·w_y·(lse − x_y) + (ls/C)·Σ_c w_c·(lse − x_c) + s·lse²};
+     * rows labelled {@code ignoreIndex} give loss 0 and gradient 0 and are not counted. {@link Reduction#MEAN}
+     * divides by {@code Σ s_r·w[y_r]} over the non-ignored rows (PyTorch; NaN when all are ignored under
+     * {@link Semantics#PYTORCH}, 0 under {@link Semantics#KERAS}); {@link Reduction#SUM_OVER_BATCH_SIZE} by the number
+     * of non-ignored rows (0 when none). Otherwise as
+     * {@link #softmaxCrossEntropyWithLogits(float[], Layout, float[], Layout, float[], Layout, LossOptions, LossOutputs)}.
+     *
+     * @throws IllegalArgumentException also for a label neither in {@code [0, C)} nor the ignore index
+     */
+    public double sparseSoftmaxCrossEntropyWithLogits(float[] logits, Layout logitsLayout, int[] labels, Layout labelsLayout,
+                                                      float[] sampleWeights, Layout weightsLayout, LossOptions options, LossOutputs outputs) {
+        return run(Form.SPARSE_SOFTMAX, logits, logitsLayout, null, labels, labelsLayout, sampleWeights, weightsLayout, options, outputs);
+    }
+
+    /**
+     * Sigmoid cross-entropy from logits with {@link LossOptions}, as PyTorch {@code binary_cross_entropy_with_logits(weight,
+     * pos_weight)} and TensorFlow {@code weighted_cross_entropy_with_logits}: per element
+     * {@code w_c·(max(x,0) − x·z + log1p(e^−|x|) + (q_c−1)·z·softplus(−x))} after soft-capping and binary label
+     * smoothing. Losses elementwise or per-row means (by the losses layout, as the plain op). The reductions count
+     * elements: {@link Reduction#SUM_OVER_BATCH_SIZE} divides by {@code rows·C} (the same as Keras' mean over the last
+     * axis then over the batch), {@link Reduction#MEAN} by {@code C·Σ s_r}. Sample weights are per row and apply to
+     * every element of the row.
+     *
+     * @throws IllegalArgumentException as the plain op, for z-loss, or for per-class weights whose length is not C
+     */
+    public double sigmoidCrossEntropyWithLogits(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout,
+                                                float[] sampleWeights, Layout weightsLayout, LossOptions options, LossOutputs outputs) {
+        return run(Form.SIGMOID, logits, logitsLayout, labels, null, labelsLayout, sampleWeights, weightsLayout, options, outputs);
+    }
+
+    /**
+     * Binary cross-entropy from probabilities with {@link LossOptions}: per element {@code −w_c·(q_c·z·L1 + (1−z)·L0)}, with
+     * Keras {@code L1 = log clip(p, ε, 1−ε)}, {@code L0 = log clip(1−p, ε, 1−ε)} or PyTorch {@code L1 = max(log p, −100)},
+     * {@code L0 = max(log(1−p), −100)}. The gradient is taken with respect to the probabilities and is the derivative
+     * of exactly that (0 where a log is clipped or clamped). Reductions as
+     * {@link #sigmoidCrossEntropyWithLogits(float[], Layout, float[], Layout, float[], Layout, LossOptions, LossOutputs)}.
+     *
+     * @throws IllegalArgumentException as the plain op, and for z-loss or soft-capping (logits only)
+     */
+    public double binaryCrossEntropy(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
+                                     float[] sampleWeights, Layout weightsLayout, LossOptions options, LossOutputs outputs) {
+        return run(Form.BINARY, probabilities, probabilitiesLayout, labels, null, labelsLayout, sampleWeights, weightsLayout, options, outputs);
+    }
+
+    /**
+     * Categorical cross-entropy from probabilities with {@link LossOptions}: {@code q = p / Σp} along the class axis,
+     * {@code −Σ_c T_c·L_c} with {@code L_c} the Keras clip or the PyTorch clamp of {@code log q_c} (PyTorch has no such
+     * loss; its probability rule is applied). Gradient with respect to the probabilities. Reductions as the softmax form.
+     *
+     * @throws IllegalArgumentException as the plain op, and for z-loss, soft-capping or pos_weight
+     */
+    public double categoricalCrossEntropy(float[] probabilities, Layout probabilitiesLayout, float[] labels, Layout labelsLayout,
+                                          float[] sampleWeights, Layout weightsLayout, LossOptions options, LossOutputs outputs) {
+        return run(Form.CATEGORICAL, probabilities, probabilitiesLayout, labels, null, labelsLayout, sampleWeights, weightsLayout, options, outputs);
+    }
+
+    /** Sparse categorical cross-entropy from probabilities with {@link LossOptions}; ignored rows and reductions as the sparse softmax form. */
+    public double sparseCategoricalCrossEntropy(float[] probabilities, Layout probabilitiesLayout, int[] labels, Layout labelsLayout,
+                                                float[] sampleWeights, Layout weightsLayout, LossOptions options, LossOutputs outputs) {
+        return run(Form.SPARSE_CATEGORICAL, probabilities, probabilitiesLayout, null, labels, labelsLayout, sampleWeights, weightsLayout, options, outputs);
+    }
+
+    private double run(Form form, float[] x, Layout xl, float[] t, int[] y, Layout ll, float[] sw, Layout swl,
+                       LossOptions options, LossOutputs outputs) {
+        Checks.notNull("options", options);
+        Checks.notNull("outputs", outputs);
+        String xn = form.logits ? "logits" : "probabilities";
+        checkLogits(xn, x, xn + "Layout", xl, !form.elementwise);
+        int classes = xl.classes();
+        if (form.sparse) {
+            Checks.notNull("labels", y);
+            Checks.notNull("labelsLayout", ll);
+            Checks.rowsLayout("labelsLayout", ll, xl);
+            ll.checkFits("labels", y.length);
+        } else {
+            checkDense(t, ll, xl);
+        }
+        // options that apply
+        float[] cw = options.params().classWeights;
+        if (cw != null && cw.length != classes) {
+            throw new IllegalArgumentException("classWeights.length = " + cw.length + " but there are " + classes + " classes");
+        }
+        float[] pw = options.params().posWeights;
+        if (!form.elementwise && (pw != null || options.posWeight() != 1f)) {
+            throw new IllegalArgumentException("posWeight applies to the sigmoid and binary losses only");
+        }
+        if (pw != null && pw.length != classes) {
+            throw new IllegalArgumentException("posWeights.length = " + pw.length + " but there are " + classes + " classes");
+        }
+        if (options.zLoss() != 0f && (form.elementwise || !form.logits)) {
+            throw new IllegalArgumentException("zLoss = " + options.zLoss() + " applies to the softmax losses from logits only");
+        }
+        if (options.softcap() != 0f && !form.logits) {
+            throw new IllegalArgumentException("softcap = " + options.softcap() + " applies to logits only");
+        }
+        boolean ignore = form.sparse && options.hasIgnoreIndex();
+        int ignoreIndex = options.ignoreIndex();
+        if (form.sparse) {
+            for (int r = 0, rows = ll.rows(); r < rows; r++) {
+                int v = y[ll.rowIndex(r)];
+                if ((v < 0 || v >= classes) && !(ignore && v == ignoreIndex)) {
+                    throw new IllegalArgumentException("labels: row " + r + " has label " + v + ", outside [0, " + classes + ")"
+                            + (ignore ? " and not the ignore index " + ignoreIndex : ""));
+                }
+            }
+        }
+        if (sw != null) {
+            Checks.notNull("weightsLayout", swl);
+            Checks.rowsLayout("weightsLayout", swl, xl);
+            swl.checkFits("sampleWeights", sw.length);
+        }
+        // outputs
+        float[] losses = outputs.losses;
+        Layout ol = outputs.lossesLayout;
+        float[] labelsArray = form.sparse ? null : t;
+        if (losses != null) {
+            if (form.elementwise) {
+                checkElementwise(losses, ol, xl, x, labelsArray);
+            } else {
+                checkRows(losses, ol, xl, x, labelsArray);
+            }
+            checkApart("losses", losses, ol, "sampleWeights", sw, swl);
+        }
+        float[] lse = outputs.lse;
+        Layout lsel = outputs.lseLayout;
+        if (lse != null) {
+            if (!form.logits || form.elementwise) {
+                throw new IllegalArgumentException("lse: only the softmax losses from logits have one");
+            }
+            checkRows(lse, lsel, xl, x, labelsArray);
+            checkApart("lse", lse, lsel, "losses", losses, ol);
+            checkApart("lse", lse, lsel, "sampleWeights", sw, swl);
+        }
+        float[] grad = outputs.gradient;
+        Layout gl = outputs.gradientLayout;
+        if (outputs.gradientInPlace) {
+            grad = x;
+            gl = xl;
+            checkApart(xn + " (in-place gradient)", x, xl, "losses", losses, ol);
+            checkApart(xn + " (in-place gradient)", x, xl, "lse", lse, lsel);
+        } else if (grad != null) {
+            Checks.sameShape("gradientLayout", gl, xl);
+            gl.checkFits("gradient", grad.length);
+            if (grad == x && !gl.equals(xl)) {
+                checkApart("gradient", grad, gl, xn, x, xl);
+            } else if (grad == x) {
+                throw new IllegalArgumentException("gradient: the output is the " + xn + " array; ask for LossOutputs.withGradientInPlace()");
+            }
+            checkApart("gradient", grad, gl, "losses", losses, ol);
+            checkApart("gradient", grad, gl, "lse", lse, lsel);
+        }
+        if (grad != null) {
+            if (grad == labelsArray) {
+                throw new IllegalArgumentException("gradient: the output array is also the labels array");
+            }
+            checkApart("gradient", grad, gl, "sampleWeights", sw, swl);
+        }
+
+        // the divisor of the reduction, from the labels and weights alone
+        Reduction red = options.reduction();
+        int rows = xl.rows();
+        double count;
+        double weightSum = 0;
+        if (form.elementwise) {
+            count = (double) rows * classes;
+            for (int r = 0; r < rows; r++) {
+                weightSum += sw == null ? 1 : sw[swl.rowIndex(r)];
+            }
+            weightSum *= classes;
+        } else {
+            count = 0;
+            for (int r = 0; r < rows; r++) {
+                double s = sw == null ? 1 : sw[swl.rowIndex(r)];
+                if (form.sparse) {
+                    int v = y[ll.rowIndex(r)];
+                    if (ignore && v == ignoreIndex) {
+                        continue;
+                    }
+                    weightSum += s * (cw == null ? 1 : cw[v]);
+                } else {
+                    weightSum += s;
+                }
+                count++;
+            }
+        }
+        double divisor = red == Reduction.MEAN ? weightSum : red == Reduction.SUM_OVER_BATCH_SIZE ? count : 1;
+        double gradScale = divisor == 0 ? 0 : 1 / divisor;
+
+        LossParams p = options.params();
+        double sum;
+        switch (form) {
+            case SOFTMAX:
+                sum = kernels.softmaxCrossEntropy(x, xl, t, ll, p, sw, swl, gradScale, losses, ol, lse, lsel, grad, gl);
+                break;
+            case SPARSE_SOFTMAX:
+                sum = kernels.sparseSoftmaxCrossEntropy(x, xl, y, ll, p, sw, swl, gradScale, losses, ol, lse, lsel, grad, gl);
+                break;
+            case SIGMOID:
+                sum = kernels.sigmoidCrossEntropy(x, xl, t, ll, p, sw, swl, gradScale, losses, ol, grad, gl);
+                break;
+            case BINARY:
+                sum = kernels.binaryCrossEntropy(x, xl, t, ll, p, sw, swl, gradScale, losses, ol, grad, gl);
+                break;
+            case CATEGORICAL:
+                sum = kernels.categoricalCrossEntropy(x, xl, t, ll, p, sw, swl, gradScale, losses, ol, grad, gl);
+                break;
+            default:
+                sum = kernels.sparseCategoricalCrossEntropy(x, xl, y, ll, p, sw, swl, gradScale, losses, ol, grad, gl);
+                break;
+        }
+        switch (red) {
+            case NONE:
+                return Double.NaN;
+            case SUM:
+                return sum;
+            case SUM_OVER_BATCH_SIZE:
+                return count == 0 ? 0.0 : sum / count;
+            default:
+                if (divisor == 0 && options.semantics() == Semantics.KERAS) {
+                    return 0.0;
+                }
+                return sum / divisor;
+        }
+    }
+
+    /** Two outputs (or an output and an input) in the same array must not share an index range. */
+    private static void checkApart(String name, float[] a, Layout al, String otherName, float[] b, Layout bl) {
+        if (a == null || b == null || a != b || al.size() == 0 || bl.size() == 0) {
+            return;
+        }
+        if (al.offset() <= bl.maxIndex() && bl.offset() <= al.maxIndex()) {
+            throw new IllegalArgumentException(name + ": indices [" + al.offset() + ", " + al.maxIndex() + "] overlap "
+                    + otherName + "'s [" + bl.offset() + ", " + bl.maxIndex() + "] in the same array");
+        }
+    }
+
+    // ---- building blocks for serving -------------------------------------------------------------------------
+
+    /**
+     * {@code lse = m + log Σ exp(x − m)} of every row into a per-row layout.
+     *
+     * @throws IllegalArgumentException for bad layouts (as the losses ops), zero classes
+     */
+    public void logSumExp(float[] logits, Layout logitsLayout, float[] out, Layout outLayout) {
+        logSumExp(logits, logitsLayout, 0f, out, outLayout);
+    }
+
+    /** {@link #logSumExp(float[], Layout, float[], Layout)} of the soft-capped logits {@code cap·tanh(x/cap)} ({@code softcap = 0}: none). */
+    public void logSumExp(float[] logits, Layout logitsLayout, float softcap, float[] out, Layout outLayout) {
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
+        checkSoftcap(softcap);
+        checkRows(out, outLayout, logitsLayout, logits, null);
+        kernels.logSumExp(logits, logitsLayout, softcap, out, outLayout);
+    }
+
+    /**
+     * Log-probabilities {@code (x_c − m) − log Σ exp(x − m)} (never {@code log(softmax)}) into a layout of the logits'
+     * shape; {@code out} may be the logits array with the identical layout (in place), but must not overlap it otherwise.
+     */
+    public void logSoftmax(float[] logits, Layout logitsLayout, float[] out, Layout outLayout) {
+        logSoftmax(logits, logitsLayout, 0f, out, outLayout);
+    }
+
+    /** {@link #logSoftmax(float[], Layout, float[], Layout)} of the soft-capped logits. */
+    public void logSoftmax(float[] logits, Layout logitsLayout, float softcap, float[] out, Layout outLayout) {
+        checkClasswise(logits, logitsLayout, softcap, out, outLayout);
+        kernels.logSoftmax(logits, logitsLayout, softcap, out, outLayout);
+    }
+
+    /** Probabilities {@code exp(x_c − m) / Σ exp(x − m)}; layouts as {@link #logSoftmax(float[], Layout, float[], Layout)}. */
+    public void softmax(float[] logits, Layout logitsLayout, float[] out, Layout outLayout) {
+        softmax(logits, logitsLayout, 0f, out, outLayout);
+    }
+
+    /** {@link #softmax(float[], Layout, float[], Layout)} of the soft-capped logits. */
+    public void softmax(float[] logits, Layout logitsLayout, float softcap, float[] out, Layout outLayout) {
+        checkClasswise(logits, logitsLayout, softcap, out, outLayout);
+        kernels.softmax(logits, logitsLayout, softcap, out, outLayout);
+    }
+
+    /**
+     * The class with the largest logit of every row (the first on ties; a NaN counts as the largest, as NumPy) into
+     * {@code predictions} through a per-row layout.
+     */
+    public void argmax(float[] logits, Layout logitsLayout, int[] predictions, Layout predictionsLayout) {
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
+        Checks.notNull("predictions", predictions);
+        Checks.notNull("predictionsLayout", predictionsLayout);
+        Checks.rowsLayout("predictionsLayout", predictionsLayout, logitsLayout);
+        predictionsLayout.checkFits("predictions", predictions.length);
+        kernels.argmax(logits, logitsLayout, predictions, predictionsLayout, null, null, false, 0);
+    }
+
+    /** The fraction of rows whose argmax equals the integer label (a label outside {@code [0, C)} never matches); NaN for no rows. */
+    public double accuracy(float[] logits, Layout logitsLayout, int[] labels, Layout labelsLayout) {
+        return accuracy(logits, logitsLayout, labels, labelsLayout, false, 0);
+    }
+
+    /** As {@link #accuracy(float[], Layout, int[], Layout)}, not counting rows labelled {@code ignoreIndex}. */
+    public double accuracy(float[] logits, Layout logitsLayout, int[] labels, Layout labelsLayout, int ignoreIndex) {
+        return accuracy(logits, logitsLayout, labels, labelsLayout, true, ignoreIndex);
+    }
+
+    private double accuracy(float[] logits, Layout logitsLayout, int[] labels, Layout labelsLayout, boolean ignore, int ignoreIndex) {
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
+        Checks.notNull("labels", labels);
+        Checks.notNull("labelsLayout", labelsLayout);
+        Checks.rowsLayout("labelsLayout", labelsLayout, logitsLayout);
+        labelsLayout.checkFits("labels", labels.length);
+        int counted = 0;
+        for (int r = 0, rows = labelsLayout.rows(); r < rows; r++) {
+            if (!(ignore && labels[labelsLayout.rowIndex(r)] == ignoreIndex)) {
+                counted++;
+            }
+        }
+        int correct = kernels.argmax(logits, logitsLayout, null, null, labels, labelsLayout, ignore, ignoreIndex);
+        return counted == 0 ? Double.NaN : (double) correct / counted;
+    }
+
+    /** The fraction of rows whose argmax equals the argmax of their dense labels (Keras {@code categorical_accuracy}); NaN for no rows. */
+    public double accuracy(float[] logits, Layout logitsLayout, float[] labels, Layout labelsLayout) {
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
+        checkDense(labels, labelsLayout, logitsLayout);
+        int rows = logitsLayout.rows();
+        return rows == 0 ? Double.NaN : (double) kernels.argmaxMatches(logits, logitsLayout, labels, labelsLayout) / rows;
+    }
+
+    private static void checkSoftcap(float softcap) {
+        if (!(softcap >= 0f) || Float.isInfinite(softcap)) {
+            throw new IllegalArgumentException("softcap = " + softcap + " must be finite and > 0 (0 for none)");
+        }
+    }
+
+    private static void checkClasswise(float[] logits, Layout logitsLayout, float softcap, float[] out, Layout outLayout) {
+        checkLogits("logits", logits, "logitsLayout", logitsLayout, true);
+        checkSoftcap(softcap);
+        Checks.notNull("out", out);
+        Checks.notNull("outLayout", outLayout);
+        Checks.sameShape("outLayout", outLayout, logitsLayout);
+        outLayout.checkFits("out", out.length);
+        if (out == logits && !outLayout.equals(logitsLayout)) {
+            checkApart("out", out, outLayout, "logits", logits, logitsLayout);
+        }
     }
 
     /**

@@ -52,6 +52,8 @@ public final class KerasLoss {
     private final float epsilon;
     private final Reduction reduction;
     private final CrossEntropy ops;
+    private final float labelSmoothing;
+    private final Integer ignoreClass;
 
     private KerasLoss(Builder b) {
         this.kind = b.kind;
@@ -60,6 +62,8 @@ public final class KerasLoss {
         this.epsilon = b.epsilon;
         this.reduction = b.reduction;
         this.ops = b.ops == null ? CrossEntropy.get() : b.ops;
+        this.labelSmoothing = b.labelSmoothing;
+        this.ignoreClass = b.ignoreClass;
     }
 
     /** Keras {@code BinaryCrossentropy}: defaults {@code fromLogits=false, axis=-1, epsilon=1e-7, SUM_OVER_BATCH_SIZE}. */
@@ -85,9 +89,42 @@ public final class KerasLoss {
         private float epsilon = DEFAULT_EPSILON;
         private Reduction reduction = Reduction.SUM_OVER_BATCH_SIZE;
         private CrossEntropy ops;
+        private float labelSmoothing;
+        private Integer ignoreClass;
 
         private Builder(Kind kind) {
             this.kind = kind;
+        }
+
+        /**
+         * Keras {@code label_smoothing} in {@code [0, 1]} (binary and categorical kinds): categorical
+         * {@code t·(1−ls) + ls/C} with C the size of the class axis, binary {@code z·(1−ls) + ls/2}.
+         *
+         * @throws IllegalArgumentException outside {@code [0, 1]}, or for the sparse kind (Keras has none)
+         */
+        public Builder labelSmoothing(float labelSmoothing) {
+            if (kind == Kind.SPARSE_CATEGORICAL) {
+                throw new IllegalArgumentException("labelSmoothing: Keras SparseCategoricalCrossentropy has none");
+            }
+            if (!(labelSmoothing >= 0f && labelSmoothing <= 1f)) {
+                throw new IllegalArgumentException("labelSmoothing = " + labelSmoothing + " must be in [0, 1]");
+            }
+            this.labelSmoothing = labelSmoothing;
+            return this;
+        }
+
+        /**
+         * Keras 3 {@code ignore_class} (sparse kind): examples with this label have loss 0 and are masked out, so
+         * {@code SUM_OVER_BATCH_SIZE} divides by the number of the other examples (0 when there are none).
+         *
+         * @throws IllegalArgumentException for the other kinds
+         */
+        public Builder ignoreClass(int ignoreClass) {
+            if (kind != Kind.SPARSE_CATEGORICAL) {
+                throw new IllegalArgumentException("ignoreClass applies to SparseCategoricalCrossentropy only");
+            }
+            this.ignoreClass = ignoreClass;
+            return this;
         }
 
         /** Whether predictions are logits (true) or probabilities (false, the Keras default). */
@@ -137,6 +174,41 @@ public final class KerasLoss {
     public int axis() { return axis; }
     public float epsilon() { return epsilon; }
     public Reduction reduction() { return reduction; }
+    public float labelSmoothing() { return labelSmoothing; }
+    /** The ignored class, or null. */
+    public Integer ignoreClass() { return ignoreClass; }
+
+    /** Whether the options ops are needed (label smoothing or an ignored class). */
+    private boolean withOptions() {
+        return labelSmoothing != 0f || ignoreClass != null;
+    }
+
+    private LossOptions options(Reduction r) {
+        LossOptions.Builder b = LossOptions.keras().reduction(r).epsilon(epsilon).labelSmoothing(labelSmoothing);
+        if (ignoreClass != null) {
+            b.ignoreIndex(ignoreClass);
+        }
+        return b.build();
+    }
+
+    /** The dense-label op with options: losses through {@code rows}, returns the reduced value. */
+    private double withOptions(float[] labels, float[] predictions, Layout pl, Layout rows, float[] sw, LossOptions o, float[] out) {
+        LossOutputs lo = out == null ? LossOutputs.none() : LossOutputs.losses(out, rows);
+        Layout wl = sw == null ? null : rows;
+        if (kind == Kind.BINARY) {
+            return fromLogits ? ops.sigmoidCrossEntropyWithLogits(predictions, pl, labels, pl, sw, wl, o, lo)
+                    : ops.binaryCrossEntropy(predictions, pl, labels, pl, sw, wl, o, lo);
+        }
+        return fromLogits ? ops.softmaxCrossEntropyWithLogits(predictions, pl, labels, pl, sw, wl, o, lo)
+                : ops.categoricalCrossEntropy(predictions, pl, labels, pl, sw, wl, o, lo);
+    }
+
+    private double withOptions(int[] labels, float[] predictions, Layout pl, Layout rows, float[] sw, LossOptions o, float[] out) {
+        LossOutputs lo = out == null ? LossOutputs.none() : LossOutputs.losses(out, rows);
+        Layout wl = sw == null ? null : rows;
+        return fromLogits ? ops.sparseSoftmaxCrossEntropyWithLogits(predictions, pl, labels, rows, sw, wl, o, lo)
+                : ops.sparseCategoricalCrossEntropy(predictions, pl, labels, rows, sw, wl, o, lo);
+    }
     public CrossEntropy ops() { return ops; }
 
     /**
@@ -190,7 +262,9 @@ public final class KerasLoss {
         checkLength("predictions", predictions, pl.size(), shape);
         checkLength("labels", labels, pl.size(), shape);
         checkWeights(sampleWeights, rows);
-        if (kind == Kind.BINARY) {
+        if (withOptions()) {
+            withOptions(labels, predictions, pl, rows, null, options(Reduction.NONE), out);
+        } else if (kind == Kind.BINARY) {
             if (fromLogits) {
                 ops.sigmoidCrossEntropyWithLogits(predictions, pl, labels, pl, out, rows);
             } else {
@@ -224,7 +298,9 @@ public final class KerasLoss {
                     + " has " + rows.rows() + " examples");
         }
         checkWeights(sampleWeights, rows);
-        if (fromLogits) {
+        if (withOptions()) {
+            withOptions(labels, predictions, pl, rows, null, options(Reduction.NONE), out);
+        } else if (fromLogits) {
             ops.sparseSoftmaxCrossEntropyWithLogits(predictions, pl, labels, rows, out, rows);
         } else {
             ops.sparseCategoricalCrossEntropy(predictions, pl, labels, rows, epsilon, out, rows);
@@ -238,6 +314,12 @@ public final class KerasLoss {
      * @throws IllegalArgumentException if the reduction is {@link Reduction#NONE} (use {@link #perExample})
      */
     public double call(float[] labels, float[] predictions, int[] shape, float[] sampleWeights) {
+        if (withOptions()) {
+            scratch(shape);
+            Layout pl = predictionsLayout(shape);
+            checkWeights(sampleWeights, Layout.rowsOf(pl));
+            return withOptions(labels, predictions, pl, Layout.rowsOf(pl), sampleWeights, options(reduction), null);
+        }
         float[] out = scratch(shape);
         checkWeights(sampleWeights, Layout.vector(out.length));
         perExample(labels, predictions, shape, null, out);
@@ -246,6 +328,12 @@ public final class KerasLoss {
 
     /** The reduced loss with integer labels, as Keras {@code SparseCategoricalCrossentropy()(y_true, y_pred, sample_weight)}. */
     public double call(int[] labels, float[] predictions, int[] shape, float[] sampleWeights) {
+        if (withOptions()) {
+            scratch(shape);
+            Layout pl = predictionsLayout(shape);
+            checkWeights(sampleWeights, Layout.rowsOf(pl));
+            return withOptions(labels, predictions, pl, Layout.rowsOf(pl), sampleWeights, options(reduction), null);
+        }
         float[] out = scratch(shape);
         checkWeights(sampleWeights, Layout.vector(out.length));
         perExample(labels, predictions, shape, null, out);
@@ -293,6 +381,7 @@ public final class KerasLoss {
     @Override
     public String toString() {
         return "KerasLoss{" + kind + ", fromLogits=" + fromLogits + ", axis=" + axis + ", epsilon=" + epsilon
-                + ", reduction=" + reduction + ", backend=" + ops.backend() + "}";
+                + ", reduction=" + reduction + (labelSmoothing != 0f ? ", labelSmoothing=" + labelSmoothing : "")
+                + (ignoreClass != null ? ", ignoreClass=" + ignoreClass : "") + ", backend=" + ops.backend() + "}";
     }
 }

@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>For the vector backend "the same bits" holds between calls that run the same compiled code: until C2 has
  * compiled a kernel, the Vector API evaluates EXP and LOG with {@code Math.exp/log}, which can differ from the
- * compiled routines in the last bits. So the vector comparisons allow 8 ulps; the scalar ones are exact.
+ * compiled routines in the last bits, and sums differ with them. So the vector comparisons use the accuracy bar
+ * (1e-6 + 2e-6·|x|); the scalar ones are exact.
  */
 @Tag("backend")
 class ParallelCrossEntropyTest {
@@ -110,7 +111,7 @@ class ParallelCrossEntropyTest {
         same(backend, want, got, "sparse categorical");
     }
 
-    /** Exactly equal for the scalar backend; within 8 ulps for the vector backend (see the class comment). */
+    /** Exactly equal for the scalar backend; within the accuracy bar for the vector backend (see the class comment). */
     private static void same(Backend backend, float[] want, float[] got, String what) {
         if (backend == Backend.SCALAR) {
             assertArrayEquals(want, got, what);
@@ -119,7 +120,7 @@ class ParallelCrossEntropyTest {
         for (int k = 0; k < want.length; k++) {
             float w = want[k];
             float g = got[k];
-            if (Float.isNaN(w) != Float.isNaN(g) || (!Float.isNaN(w) && Math.abs(w - g) > 8 * Math.ulp(w))) {
+            if (Float.isNaN(w) != Float.isNaN(g) || (!Float.isNaN(w) && Math.abs(w - g) > 1e-6 + 2e-6 * Math.abs(w))) {
                 fail(what + ": element " + k + " is " + g + ", single-threaded " + w);
             }
         }

@@ -3,6 +3,8 @@ package dev.xent.cli;
 import dev.xent.CrossEntropy;
 import dev.xent.KerasLoss;
 import dev.xent.Layout;
+import dev.xent.LossOptions;
+import dev.xent.LossOutputs;
 import dev.xent.internal.reference.ReferenceKernels;
 import java.util.Arrays;
 
@@ -177,6 +179,92 @@ public final class LossJob {
                 keras(ops).perExample(denseLabels, predictions, shape, null, out);
                 break;
         }
+    }
+
+    /** The predictions' layout (class axis as read; a rank-1 binary shape as {@code [N, 1]}). */
+    public Layout layout() {
+        return layout;
+    }
+
+    /** Whether one loss is written per element (sigmoid-ce) rather than per row. */
+    boolean elementwise() {
+        return kind.elementwise();
+    }
+
+    /** Whether the loss is a softmax over the class axis from logits (so log-probabilities and lse exist). */
+    public boolean softmaxFromLogits() {
+        return kind == LossKind.SOFTMAX_CE || kind == LossKind.SPARSE_SOFTMAX_CE
+                || (fromLogits && (kind == LossKind.CATEGORICAL_CE || kind == LossKind.SPARSE_CATEGORICAL_CE));
+    }
+
+    /** Whether the labels name one class per row (sparse, or dense categorical labels whose argmax is the class). */
+    public boolean classLabels() {
+        return kind != LossKind.SIGMOID_CE && kind != LossKind.BINARY_CE;
+    }
+
+    /**
+     * The loss with training options on {@code ops}: unreduced, unweighted losses into {@code out} (order of
+     * {@link #lossShape()}), the gradient into {@code grad} (predictions' order, may be null), lse per row into
+     * {@code lse} (may be null); returns the reduced value (NaN for reduction none).
+     *
+     * @param sampleWeights one weight per row, or null
+     */
+    public double runWithOptions(CrossEntropy ops, LossOptions options, float[] sampleWeights, float[] out, float[] grad, float[] lse) {
+        Layout rows = Layout.rowsOf(layout);
+        Layout ol = kind.elementwise() ? layout : rows;
+        LossOutputs o = LossOutputs.losses(out, ol);
+        if (grad != null) {
+            o = o.withGradient(grad, layout);
+        }
+        if (lse != null) {
+            o = o.withLse(lse, rows);
+        }
+        Layout wl = sampleWeights == null ? null : rows;
+        switch (kind) {
+            case SOFTMAX_CE:
+                return ops.softmaxCrossEntropyWithLogits(predictions, layout, denseLabels, layout, sampleWeights, wl, options, o);
+            case SPARSE_SOFTMAX_CE:
+                return ops.sparseSoftmaxCrossEntropyWithLogits(predictions, layout, sparseLabels, rows, sampleWeights, wl, options, o);
+            case SIGMOID_CE:
+                return ops.sigmoidCrossEntropyWithLogits(predictions, layout, denseLabels, layout, sampleWeights, wl, options, o);
+            case BINARY_CE:
+                return fromLogits
+                        ? ops.sigmoidCrossEntropyWithLogits(predictions, layout, denseLabels, layout, sampleWeights, wl, options, o)
+                        : ops.binaryCrossEntropy(predictions, layout, denseLabels, layout, sampleWeights, wl, options, o);
+            case CATEGORICAL_CE:
+                return fromLogits
+                        ? ops.softmaxCrossEntropyWithLogits(predictions, layout, denseLabels, layout, sampleWeights, wl, options, o)
+                        : ops.categoricalCrossEntropy(predictions, layout, denseLabels, layout, sampleWeights, wl, options, o);
+            default:
+                return fromLogits
+                        ? ops.sparseSoftmaxCrossEntropyWithLogits(predictions, layout, sparseLabels, rows, sampleWeights, wl, options, o)
+                        : ops.sparseCategoricalCrossEntropy(predictions, layout, sparseLabels, rows, sampleWeights, wl, options, o);
+        }
+    }
+
+    /** Log-probabilities of the (soft-capped) logits in the predictions' order. */
+    public float[] logProbabilities(CrossEntropy ops, float softcap) {
+        float[] out = new float[predictions.length];
+        ops.logSoftmax(predictions, layout, softcap, out, layout);
+        return out;
+    }
+
+    /** Accuracy of the argmax against the labels (ignored rows not counted), or null when the labels are not classes. */
+    public Double accuracy(CrossEntropy ops, boolean hasIgnore, int ignoreIndex) {
+        if (!classLabels()) {
+            return null;
+        }
+        if (kind.sparse()) {
+            Layout rows = Layout.rowsOf(layout);
+            return hasIgnore ? ops.accuracy(predictions, layout, sparseLabels, rows, ignoreIndex)
+                    : ops.accuracy(predictions, layout, sparseLabels, rows);
+        }
+        return ops.accuracy(predictions, layout, denseLabels, layout);
+    }
+
+    /** Whether any sparse label equals {@code ignoreIndex}. */
+    public boolean isIgnored(int row, int ignoreIndex) {
+        return kind.sparse() && sparseLabels[row] == ignoreIndex;
     }
 
     /** The same losses from the float64 reference functions, in the same order. */

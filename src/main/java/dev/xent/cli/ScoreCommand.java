@@ -3,6 +3,8 @@ package dev.xent.cli;
 import dev.xent.CrossEntropy;
 import dev.xent.KerasLoss;
 import dev.xent.Layout;
+import dev.xent.LossOptions;
+import dev.xent.Semantics;
 import dev.xent.Reduction;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -66,8 +68,8 @@ public final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--epsilon", defaultValue = "1e-7", paramLabel = "E", description = "probability clip bound (default ${DEFAULT-VALUE})")
     float epsilon;
 
-    @Option(names = "--reduction", defaultValue = "sum-over-batch-size", paramLabel = "R",
-            description = "none, sum, sum-over-batch-size or mean (default ${DEFAULT-VALUE})")
+    @Option(names = "--reduction", paramLabel = "R",
+            description = "none, sum, sum-over-batch-size or mean (default sum-over-batch-size; mean with --semantics pytorch)")
     String reduction;
 
     @Option(names = "--sample-weights", paramLabel = "W.npy", description = "one weight per loss element")
@@ -84,6 +86,42 @@ public final class ScoreCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
+
+    // ---- training options (issue 5) ----
+
+    @Option(names = "--class-weights", paramLabel = "FILE", description = "one weight per class (.npy)")
+    Path classWeights;
+
+    @Option(names = "--ignore-index", paramLabel = "I",
+            description = "sparse labels equal to I give loss 0 and gradient 0 and are not counted (default none; -100 with --semantics pytorch)")
+    Integer ignoreIndex;
+
+    @Option(names = "--label-smoothing", paramLabel = "LS", description = "label smoothing in [0, 1] (default 0)")
+    Float labelSmoothing;
+
+    @Option(names = "--pos-weight", paramLabel = "Q", description = "sigmoid-ce, binary-ce: weight of the positive term")
+    Float posWeight;
+
+    @Option(names = "--pos-weight-file", paramLabel = "FILE", description = "sigmoid-ce, binary-ce: one positive weight per class (.npy)")
+    Path posWeightFile;
+
+    @Option(names = "--z-loss", paramLabel = "S", description = "softmax losses from logits: add S*lse^2 per row; JSON gains lse_mean")
+    Float zLoss;
+
+    @Option(names = "--softcap", paramLabel = "CAP", description = "losses from logits: x <- CAP*tanh(x/CAP) first")
+    Float softcap;
+
+    @Option(names = "--semantics", defaultValue = "keras", paramLabel = "S",
+            description = "keras or pytorch: mean over nothing 0 or NaN, probabilities clipped to [eps, 1-eps] or each log clamped at -100 (default ${DEFAULT-VALUE})")
+    String semantics;
+
+    @Option(names = "--grad-out", paramLabel = "FILE",
+            description = "write d(reduced)/d(predictions), float32 .npy of the predictions' shape (reduction none: of the weighted sum)")
+    Path gradOut;
+
+    @Option(names = "--log-probs-out", paramLabel = "FILE",
+            description = "softmax losses from logits: write the log-probabilities (float32 .npy, the predictions' shape)")
+    Path logProbsOut;
 
     /** Parses a reduction name: {@code none}, {@code sum}, {@code sum-over-batch-size} or {@code mean} ({@code _} accepted). */
     static Reduction parseReduction(String name) {
@@ -112,7 +150,14 @@ public final class ScoreCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         // usage: everything that does not need the data
         LossKind kind = usage(() -> LossKind.parse(loss));
-        Reduction red = parseReduction(reduction);
+        Semantics sem = usage(() -> Semantics.parse(semantics));
+        Reduction red = reduction == null ? (sem == Semantics.PYTORCH ? Reduction.MEAN : Reduction.SUM_OVER_BATCH_SIZE)
+                : parseReduction(reduction);
+        boolean withOptions = classWeights != null || ignoreIndex != null || labelSmoothing != null || posWeight != null
+                || posWeightFile != null || zLoss != null || softcap != null || sem == Semantics.PYTORCH || gradOut != null;
+        if (posWeight != null && posWeightFile != null) {
+            throw new CliException(CliException.USAGE, "--pos-weight and --pos-weight-file exclude each other");
+        }
         usage(() -> KerasLoss.binaryCrossentropy().epsilon(epsilon));
         CrossEntropy ops = Backends.resolve(backend);
 
@@ -133,17 +178,84 @@ public final class ScoreCommand implements Callable<Integer> {
             weights = w.toFloats(true);
         }
 
+        LossOptions opts = null;
+        if (withOptions) {
+            opts = options(kind, sem, red, job);
+            if (weights != null && job.elementwise() && weights.length != job.rows()) {
+                throw new CliException(CliException.USAGE, "--sample-weights with sigmoid-ce and training options: one weight per row ("
+                        + job.rows() + "), not per element");
+            }
+        }
+        if (zLoss != null && zLoss != 0f && !job.softmaxFromLogits()) {
+            throw new CliException(CliException.USAGE, "--z-loss needs a softmax loss from logits (softmax-ce, sparse-softmax-ce, or --from-logits)");
+        }
+        if (softcap != null && softcap != 0f && !job.fromLogits()) {
+            throw new CliException(CliException.USAGE, "--softcap needs logits (--from-logits)");
+        }
+        if ((posWeight != null || posWeightFile != null) && job.classLabels()) {
+            throw new CliException(CliException.USAGE, "--pos-weight and --pos-weight-file apply to sigmoid-ce and binary-ce only");
+        }
+        if (logProbsOut != null && !job.softmaxFromLogits()) {
+            throw new CliException(CliException.USAGE, "--log-probs-out needs a softmax loss from logits (softmax-ce, sparse-softmax-ce, or --from-logits)");
+        }
+        final LossOptions options = opts;
+        final float[] sw = weights;
+        boolean hasIgnore = options != null && options.hasIgnoreIndex() && kind.sparse();
+
         // compute
         long t0 = System.nanoTime();
-        float[] losses = job.run(ops);
+        float[] losses;
         Double reduced = null;
-        Layout flat = Layout.vector(losses.length);
-        if (red != Reduction.NONE) {
-            reduced = red.reduce(losses, flat, weights, weights == null ? null : flat);
+        float[] grad = null;
+        float[] lse = null;
+        Layout flat = Layout.vector(job.lossCount());
+        if (options != null) {
+            losses = new float[job.lossCount()];
+            grad = gradOut == null ? null : new float[job.elements()];
+            lse = options.zLoss() != 0f ? new float[job.rows()] : null;
+            double v;
+            try {
+                v = job.runWithOptions(ops, options, sw, losses, grad, lse);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(CliException.DATA, e.getMessage());
+            }
+            reduced = red == Reduction.NONE ? null : v;
+        } else {
+            losses = job.run(ops);
+            if (red != Reduction.NONE) {
+                reduced = red.reduce(losses, flat, weights, weights == null ? null : flat);
+            }
         }
         double elapsedMs = (System.nanoTime() - t0) / 1e6;
+        Double accuracy = data(() -> job.accuracy(ops, hasIgnore, hasIgnore ? options.ignoreIndex() : 0));
+        Double lseMean = null;
+        if (lse != null) {
+            double sum = 0;
+            int n = 0;
+            for (int r = 0; r < lse.length; r++) {
+                if (!(hasIgnore && job.isIgnored(r, options.ignoreIndex()))) {
+                    sum += lse[r];
+                    n++;
+                }
+            }
+            lseMean = n == 0 ? Double.NaN : sum / n;
+        }
 
-        Diff diff = check ? Diff.of(losses, job.reference(), 0, 0) : null;
+        Diff diff = null;
+        if (check) {
+            if (options != null) {
+                float[] ref = new float[job.lossCount()];
+                job.runWithOptions(CrossEntropy.of(dev.xent.Backend.REFERENCE), options, weights, ref, null, null);
+                double[] refD = new double[ref.length];
+                for (int k = 0; k < ref.length; k++) {
+                    refD[k] = ref[k];
+                }
+                diff = Diff.of(losses, refD, 0, 0);
+            } else {
+                diff = Diff.of(losses, job.reference(), 0, 0);
+            }
+        }
+        float[] logProbs = logProbsOut == null ? null : job.logProbabilities(ops, options == null ? 0f : options.softcap());
 
         if (out != null) {
             float[] written = losses;
@@ -153,11 +265,13 @@ public final class ScoreCommand implements Callable<Integer> {
                     written[k] *= weights[k];
                 }
             }
-            try {
-                Npy.writeFloat32(out, job.lossShape(), written);
-            } catch (IOException e) {
-                throw new CliException(CliException.DATA, "cannot write " + out + ": " + Main.describe(e));
-            }
+            write(out, job.lossShape(), written);
+        }
+        if (grad != null) {
+            write(gradOut, p.shape(), grad);
+        }
+        if (logProbs != null) {
+            write(logProbsOut, p.shape(), logProbs);
         }
 
         String name = kind.cliName();
@@ -178,7 +292,22 @@ public final class ScoreCommand implements Callable<Integer> {
             if (diff != null) {
                 j.put("max_abs_err", diff.maxAbs()).put("max_rel_err", diff.maxRel());
             }
+            if (accuracy != null) {
+                j.put("accuracy", accuracy);
+            }
+            if (options != null) {
+                j.put("semantics", sem.name().toLowerCase(Locale.ROOT));
+            }
+            if (lseMean != null) {
+                j.put("lse_mean", lseMean);
+            }
             j.put("out", out == null ? null : out.toString());
+            if (gradOut != null) {
+                j.put("grad_out", gradOut.toString());
+            }
+            if (logProbsOut != null) {
+                j.put("log_probs_out", logProbsOut.toString());
+            }
             stdout.println(j);
         } else {
             stdout.printf(Locale.ROOT, "loss:        %s%s%n", name, job.fromLogits() ? " (from logits)" : " (from probabilities)");
@@ -198,12 +327,91 @@ public final class ScoreCommand implements Callable<Integer> {
                 stdout.printf(Locale.ROOT, "max abs err: %s%n", diff.maxAbs());
                 stdout.printf(Locale.ROOT, "max rel err: %s%n", diff.maxRel());
             }
+            if (accuracy != null) {
+                stdout.printf(Locale.ROOT, "accuracy:    %s%n", accuracy);
+            }
+            if (options != null) {
+                stdout.printf(Locale.ROOT, "options:     %s%n", options);
+            }
+            if (lseMean != null) {
+                stdout.printf(Locale.ROOT, "lse mean:    %s%n", lseMean);
+            }
             if (out != null) {
                 stdout.printf(Locale.ROOT, "out:         %s%n", out);
+            }
+            if (gradOut != null) {
+                stdout.printf(Locale.ROOT, "grad out:    %s%n", gradOut);
+            }
+            if (logProbsOut != null) {
+                stdout.printf(Locale.ROOT, "log-probs:   %s%n", logProbsOut);
             }
         }
         stdout.flush();
         return 0;
+    }
+
+    private LossOptions options(LossKind kind, Semantics sem, Reduction red, LossJob job) throws IOException {
+        LossOptions.Builder b = sem == Semantics.PYTORCH ? LossOptions.pytorch() : LossOptions.keras();
+        b.reduction(red);
+        if (!kind.sparse()) {
+            b.noIgnoreIndex();
+        }
+        try {
+            b.epsilon(epsilon);
+            if (ignoreIndex != null) {
+                b.ignoreIndex(ignoreIndex);
+            }
+            if (labelSmoothing != null) {
+                b.labelSmoothing(labelSmoothing);
+            }
+            if (posWeight != null) {
+                b.posWeight(posWeight);
+            }
+            if (zLoss != null) {
+                b.zLoss(zLoss);
+            }
+            if (softcap != null) {
+                b.softcap(softcap);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.USAGE, e.getMessage());
+        }
+        try {
+            if (classWeights != null) {
+                b.classWeights(perClass(classWeights, "class weights", job.classes()));
+            }
+            if (posWeightFile != null) {
+                b.posWeight(perClass(posWeightFile, "pos weights", job.classes()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.DATA, e.getMessage());
+        }
+        return b.build();
+    }
+
+    private static float[] perClass(Path file, String what, int classes) throws IOException {
+        Npy.Array a = Npy.read(file);
+        if (a.size() != classes || a.shape().length > 1) {
+            throw new CliException(CliException.DATA, what + " " + file + " has shape " + Arrays.toString(a.shape())
+                    + "; expected [" + classes + "] (one per class)");
+        }
+        return a.toFloats(true);
+    }
+
+    private static void write(Path file, int[] shape, float[] values) {
+        try {
+            Npy.writeFloat32(file, shape, values);
+        } catch (IOException e) {
+            throw new CliException(CliException.DATA, "cannot write " + file + ": " + Main.describe(e));
+        }
+    }
+
+    private static <T> T data(java.util.function.Supplier<T> s) {
+        try {
+            return s.get();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.DATA, e.getMessage());
+        }
     }
 
     private static <T> T usage(java.util.function.Supplier<T> s) {

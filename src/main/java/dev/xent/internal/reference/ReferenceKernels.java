@@ -3,6 +3,7 @@ package dev.xent.internal.reference;
 import dev.xent.HalfFloat;
 import dev.xent.Layout;
 import dev.xent.internal.Kernels;
+import dev.xent.internal.LossParams;
 
 /**
  * The float64 reference every other backend is validated against: the same formulas as the kernels,
@@ -239,6 +240,151 @@ public final class ReferenceKernels implements Kernels {
             d += Math.exp((double) x[offset + k] - m);
         }
         return d;
+    }
+
+    // ---- losses with options (ReferenceOptions), rounded to float into the caller's layouts --------------
+
+    @Override
+    public double softmaxCrossEntropy(float[] x, Layout xl, float[] t, Layout tl, LossParams p, float[] sw, Layout swl,
+                                      double gradScale, float[] losses, Layout ol, float[] lse, Layout lsel, float[] grad, Layout gl) {
+        return softmaxFamily(x, xl, t, tl, null, null, p, sw, swl, gradScale, losses, ol, lse, lsel, grad, gl);
+    }
+
+    @Override
+    public double sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, LossParams p, float[] sw, Layout swl,
+                                            double gradScale, float[] losses, Layout ol, float[] lse, Layout lsel, float[] grad, Layout gl) {
+        return softmaxFamily(x, xl, null, null, y, yl, p, sw, swl, gradScale, losses, ol, lse, lsel, grad, gl);
+    }
+
+    private static double softmaxFamily(float[] x, Layout xl, float[] t, Layout tl, int[] y, Layout yl, LossParams p,
+                                        float[] sw, Layout swl, double gradScale, float[] losses, Layout ol,
+                                        float[] lse, Layout lsel, float[] grad, Layout gl) {
+        double[] g = grad == null ? null : new double[Math.toIntExact(xl.size())];
+        double[] l = lse == null ? null : new double[xl.rows()];
+        double[] v = ReferenceOptions.softmax(x, xl, t, tl, y, yl, p, g, l);
+        if (lse != null) {
+            writeRows(l, lse, lsel);
+        }
+        return finishRows(v, xl, sw, swl, gradScale, losses, ol, g, grad, gl);
+    }
+
+    @Override
+    public double sigmoidCrossEntropy(float[] x, Layout xl, float[] z, Layout zl, LossParams p, float[] sw, Layout swl,
+                                      double gradScale, float[] losses, Layout ol, float[] grad, Layout gl) {
+        return elementwiseFamily(false, x, xl, z, zl, p, sw, swl, gradScale, losses, ol, grad, gl);
+    }
+
+    @Override
+    public double binaryCrossEntropy(float[] prob, Layout pl, float[] z, Layout zl, LossParams p, float[] sw, Layout swl,
+                                     double gradScale, float[] losses, Layout ol, float[] grad, Layout gl) {
+        return elementwiseFamily(true, prob, pl, z, zl, p, sw, swl, gradScale, losses, ol, grad, gl);
+    }
+
+    private static double elementwiseFamily(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl, LossParams p,
+                                            float[] sw, Layout swl, double gradScale, float[] losses, Layout ol,
+                                            float[] grad, Layout gl) {
+        double[] g = grad == null ? null : new double[Math.toIntExact(xl.size())];
+        double[] v = ReferenceOptions.elementwise(probabilities, x, xl, z, zl, p, g);
+        if (losses != null) {
+            boolean mean = ol.classes() != xl.classes();
+            write(mean ? ReferenceOptions.rowMeans(v, xl) : v, mean, losses, ol);
+        }
+        double sum = 0;
+        for (int r = 0; r < xl.rows(); r++) {
+            double s = sw == null ? 1 : sw[swl.rowIndex(r)];
+            for (int c = 0; c < xl.classes(); c++) {
+                sum += s * v[ReferenceOptions.logical(xl, r, c)];
+            }
+        }
+        writeGradient(g, xl, sw, swl, gradScale, grad, gl);
+        return sum;
+    }
+
+    @Override
+    public double categoricalCrossEntropy(float[] prob, Layout pl, float[] t, Layout tl, LossParams p, float[] sw, Layout swl,
+                                          double gradScale, float[] losses, Layout ol, float[] grad, Layout gl) {
+        double[] g = grad == null ? null : new double[Math.toIntExact(pl.size())];
+        double[] v = ReferenceOptions.categorical(prob, pl, t, tl, null, null, p, g);
+        return finishRows(v, pl, sw, swl, gradScale, losses, ol, g, grad, gl);
+    }
+
+    @Override
+    public double sparseCategoricalCrossEntropy(float[] prob, Layout pl, int[] y, Layout yl, LossParams p, float[] sw, Layout swl,
+                                                double gradScale, float[] losses, Layout ol, float[] grad, Layout gl) {
+        double[] g = grad == null ? null : new double[Math.toIntExact(pl.size())];
+        double[] v = ReferenceOptions.categorical(prob, pl, null, null, y, yl, p, g);
+        return finishRows(v, pl, sw, swl, gradScale, losses, ol, g, grad, gl);
+    }
+
+    private static double finishRows(double[] v, Layout xl, float[] sw, Layout swl, double gradScale, float[] losses, Layout ol,
+                                     double[] g, float[] grad, Layout gl) {
+        if (losses != null) {
+            writeRows(v, losses, ol);
+        }
+        double sum = 0;
+        for (int r = 0; r < v.length; r++) {
+            sum += (sw == null ? 1 : sw[swl.rowIndex(r)]) * v[r];
+        }
+        writeGradient(g, xl, sw, swl, gradScale, grad, gl);
+        return sum;
+    }
+
+    private static void writeGradient(double[] g, Layout xl, float[] sw, Layout swl, double gradScale, float[] grad, Layout gl) {
+        if (grad == null) {
+            return;
+        }
+        for (int r = 0; r < xl.rows(); r++) {
+            double s = sw == null ? 1 : sw[swl.rowIndex(r)];
+            for (int c = 0; c < xl.classes(); c++) {
+                grad[gl.rowIndex(r) + c * gl.classStride()] = (float) (gradScale * s * g[ReferenceOptions.logical(xl, r, c)]);
+            }
+        }
+    }
+
+    @Override
+    public void logSumExp(float[] x, Layout xl, float softcap, float[] out, Layout ol) {
+        writeRows(ReferenceOptions.normalize(0, x, xl, softcap), out, ol);
+    }
+
+    @Override
+    public void logSoftmax(float[] x, Layout xl, float softcap, float[] out, Layout ol) {
+        write(ReferenceOptions.normalize(1, x, xl, softcap), false, out, ol);
+    }
+
+    @Override
+    public void softmax(float[] x, Layout xl, float softcap, float[] out, Layout ol) {
+        write(ReferenceOptions.normalize(2, x, xl, softcap), false, out, ol);
+    }
+
+    @Override
+    public int argmax(float[] x, Layout xl, int[] out, Layout ol, int[] labels, Layout yl, boolean hasIgnore, int ignoreIndex) {
+        int[] a = ReferenceOptions.argmax(x, xl);
+        int correct = 0;
+        for (int r = 0; r < a.length; r++) {
+            if (out != null) {
+                out[ol.rowIndex(r)] = a[r];
+            }
+            if (labels != null) {
+                int y = labels[yl.rowIndex(r)];
+                if (!(hasIgnore && y == ignoreIndex) && y == a[r]) {
+                    correct++;
+                }
+            }
+        }
+        return correct;
+    }
+
+    @Override
+    public int argmaxMatches(float[] x, Layout xl, float[] t, Layout tl) {
+        int[] a = ReferenceOptions.argmax(x, xl);
+        int[] b = ReferenceOptions.argmax(t, tl);
+        int correct = 0;
+        for (int r = 0; r < a.length; r++) {
+            if (a[r] == b[r]) {
+                correct++;
+            }
+        }
+        return correct;
     }
 
     private static void writeRows(double[] values, float[] out, Layout ol) {

@@ -3,6 +3,7 @@ package dev.xent.internal.scalar;
 import dev.xent.HalfFloat;
 import dev.xent.Layout;
 import dev.xent.internal.Kernels;
+import dev.xent.internal.LossParams;
 
 /**
  * The portable backend: plain Java loops over any layout, {@code float} inputs and outputs, {@link Math#exp}
@@ -110,6 +111,69 @@ public class ScalarKernels implements Kernels {
                 }
             }
         }
+    }
+
+    // ---- losses with options, fused gradients, building blocks (loops in OptionRows) -------------------------
+
+    @Override
+    public double softmaxCrossEntropy(float[] x, Layout xl, float[] t, Layout tl, LossParams p, float[] sw, Layout swl,
+                                      double gradScale, float[] losses, Layout ol, float[] lse, Layout lsel, float[] grad, Layout gl) {
+        return OptionRows.softmax(x, xl, t, tl, null, null, p, sw, swl, gradScale, losses, ol, lse, lsel, grad, gl);
+    }
+
+    @Override
+    public double sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, LossParams p, float[] sw, Layout swl,
+                                            double gradScale, float[] losses, Layout ol, float[] lse, Layout lsel, float[] grad, Layout gl) {
+        return OptionRows.softmax(x, xl, null, null, y, yl, p, sw, swl, gradScale, losses, ol, lse, lsel, grad, gl);
+    }
+
+    @Override
+    public double sigmoidCrossEntropy(float[] x, Layout xl, float[] z, Layout zl, LossParams p, float[] sw, Layout swl,
+                                      double gradScale, float[] losses, Layout ol, float[] grad, Layout gl) {
+        return OptionRows.elementwise(false, x, xl, z, zl, p, sw, swl, gradScale, losses, ol, grad, gl);
+    }
+
+    @Override
+    public double binaryCrossEntropy(float[] prob, Layout pl, float[] z, Layout zl, LossParams p, float[] sw, Layout swl,
+                                     double gradScale, float[] losses, Layout ol, float[] grad, Layout gl) {
+        return OptionRows.elementwise(true, prob, pl, z, zl, p, sw, swl, gradScale, losses, ol, grad, gl);
+    }
+
+    @Override
+    public double categoricalCrossEntropy(float[] prob, Layout pl, float[] t, Layout tl, LossParams p, float[] sw, Layout swl,
+                                          double gradScale, float[] losses, Layout ol, float[] grad, Layout gl) {
+        return OptionRows.categorical(prob, pl, t, tl, null, null, p, sw, swl, gradScale, losses, ol, grad, gl);
+    }
+
+    @Override
+    public double sparseCategoricalCrossEntropy(float[] prob, Layout pl, int[] y, Layout yl, LossParams p, float[] sw, Layout swl,
+                                                double gradScale, float[] losses, Layout ol, float[] grad, Layout gl) {
+        return OptionRows.categorical(prob, pl, null, null, y, yl, p, sw, swl, gradScale, losses, ol, grad, gl);
+    }
+
+    @Override
+    public void logSumExp(float[] x, Layout xl, float softcap, float[] out, Layout ol) {
+        OptionRows.normalize(0, x, xl, softcap, out, ol);
+    }
+
+    @Override
+    public void logSoftmax(float[] x, Layout xl, float softcap, float[] out, Layout ol) {
+        OptionRows.normalize(1, x, xl, softcap, out, ol);
+    }
+
+    @Override
+    public void softmax(float[] x, Layout xl, float softcap, float[] out, Layout ol) {
+        OptionRows.normalize(2, x, xl, softcap, out, ol);
+    }
+
+    @Override
+    public int argmax(float[] x, Layout xl, int[] out, Layout ol, int[] labels, Layout yl, boolean hasIgnore, int ignoreIndex) {
+        return OptionRows.argmax(x, xl, out, ol, labels, yl, hasIgnore, ignoreIndex);
+    }
+
+    @Override
+    public int argmaxMatches(float[] x, Layout xl, float[] t, Layout tl) {
+        return OptionRows.argmaxMatches(x, xl, t, tl);
     }
 
     // ---- one row -------------------------------------------------------------------------------------------

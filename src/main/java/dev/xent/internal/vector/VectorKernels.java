@@ -212,6 +212,74 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     // =====================================================================================================
+    // building blocks: log-sum-exp, log-softmax, softmax (rows with the class axis contiguous, no soft-cap)
+    // =====================================================================================================
+
+    @Override
+    public void logSumExp(float[] x, Layout xl, float softcap, float[] out, Layout ol) {
+        int classes = xl.classes();
+        if (softcap != 0f || xl.classStride() != 1 || classes < L) {
+            super.logSumExp(x, xl, softcap, out, ol);
+            return;
+        }
+        for (int r = 0, rows = xl.rows(); r < rows; r++) {
+            int xb = xl.rowIndex(r);
+            float m = rowMax(x, xb, classes);
+            out[ol.rowIndex(r)] = (float) (m + Math.log(rowSumExp(x, xb, classes, m)));
+        }
+    }
+
+    @Override
+    public void logSoftmax(float[] x, Layout xl, float softcap, float[] out, Layout ol) {
+        if (!normalizeRows(true, x, xl, softcap, out, ol)) {
+            super.logSoftmax(x, xl, softcap, out, ol);
+        }
+    }
+
+    @Override
+    public void softmax(float[] x, Layout xl, float softcap, float[] out, Layout ol) {
+        if (!normalizeRows(false, x, xl, softcap, out, ol)) {
+            super.softmax(x, xl, softcap, out, ol);
+        }
+    }
+
+    /**
+     * {@code (x − m) − log d} ({@code log = true}) or {@code exp(x − m) / d} per element of contiguous rows. The
+     * output may be the logits themselves: the last vector of a row, which overlaps the one before, is computed
+     * before anything of the row is written and stored last.
+     */
+    private static boolean normalizeRows(boolean log, float[] x, Layout xl, float softcap, float[] out, Layout ol) {
+        int classes = xl.classes();
+        if (softcap != 0f || xl.classStride() != 1 || ol.classStride() != 1 || classes < L) {
+            return false;
+        }
+        int bound = S.loopBound(classes);
+        for (int r = 0, rows = xl.rows(); r < rows; r++) {
+            int xb = xl.rowIndex(r);
+            int ob = ol.rowIndex(r);
+            float m = rowMax(x, xb, classes);
+            double d = rowSumExp(x, xb, classes, m);
+            FloatVector vm = FloatVector.broadcast(S, m);
+            if (log) {
+                FloatVector logd = FloatVector.broadcast(S, (float) Math.log(d));
+                FloatVector last = FloatVector.fromArray(S, x, xb + classes - L).sub(vm).sub(logd);
+                for (int c = 0; c < bound; c += L) {
+                    FloatVector.fromArray(S, x, xb + c).sub(vm).sub(logd).intoArray(out, ob + c);
+                }
+                last.intoArray(out, ob + classes - L);
+            } else {
+                FloatVector inv = FloatVector.broadcast(S, (float) (1.0 / d));
+                FloatVector last = FloatVector.fromArray(S, x, xb + classes - L).sub(vm).lanewise(VectorOperators.EXP).mul(inv);
+                for (int c = 0; c < bound; c += L) {
+                    FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP).mul(inv).intoArray(out, ob + c);
+                }
+                last.intoArray(out, ob + classes - L);
+            }
+        }
+        return true;
+    }
+
+    // =====================================================================================================
     // drivers: choose rows or tiles, walk the batch
     // =====================================================================================================
 

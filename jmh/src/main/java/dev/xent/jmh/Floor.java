@@ -1,0 +1,84 @@
+package dev.xent.jmh;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The floor: one bare vector pass over the same logits computing {@code Σ exp(x)} ({@code lanewise(EXP)},
+ * four accumulators) and nothing else. A loss kernel's time over this time says how close it is to the
+ * exp-throughput limit. Same species as the vector backend ({@code FloatVector.SPECIES_PREFERRED}, or
+ * {@code -Dxent.vector.bits}).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class Floor {
+
+    static final VectorSpecies<Float> S = species();
+    static final int L = S.length();
+
+    private static VectorSpecies<Float> species() {
+        String bits = System.getProperty("xent.vector.bits");
+        return bits == null ? FloatVector.SPECIES_PREFERRED
+                : VectorSpecies.of(float.class, VectorShape.forBitSize(Integer.parseInt(bits.trim())));
+    }
+
+    @Param({"2", "10", "100", "1000", "32000", "128000"})
+    public int classes;
+
+    @Param({"256K", "16M"})
+    public String size;
+
+    @Param({"last", "first"})
+    public String layout;
+
+    float[] x;
+
+    @Setup
+    public void setup() {
+        SplittableRandom rnd = Data.random(classes, size, layout);
+        x = Data.logits(rnd, Shapes.logits(layout, classes, size));
+    }
+
+    @Benchmark
+    public float expSum() {
+        float[] a = x;
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = a.length - 4 * L; i <= bound; i += 4 * L) {
+            s0 = s0.add(FloatVector.fromArray(S, a, i).lanewise(VectorOperators.EXP));
+            s1 = s1.add(FloatVector.fromArray(S, a, i + L).lanewise(VectorOperators.EXP));
+            s2 = s2.add(FloatVector.fromArray(S, a, i + 2 * L).lanewise(VectorOperators.EXP));
+            s3 = s3.add(FloatVector.fromArray(S, a, i + 3 * L).lanewise(VectorOperators.EXP));
+        }
+        for (int bound = S.loopBound(a.length); i < bound; i += L) {
+            s0 = s0.add(FloatVector.fromArray(S, a, i).lanewise(VectorOperators.EXP));
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < a.length; i++) {
+            s += (float) Math.exp(a[i]);
+        }
+        return s;
+    }
+}
