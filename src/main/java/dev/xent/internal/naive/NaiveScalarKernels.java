@@ -2,7 +2,7 @@ package dev.xent.internal.naive;
 
 import dev.xent.HalfFloat;
 import dev.xent.Layout;
-import dev.xent.internal.Kernels;
+import dev.xent.internal.scalar.ScalarKernels;
 
 /**
  * The textbook, <em>numerically unstable</em> cross-entropy formulas in plain float loops, kept only to show
@@ -20,8 +20,10 @@ import dev.xent.internal.Kernels;
  *   <li>binary, categorical and sparse categorical CE from probabilities: no clipping, no renormalisation:
  *       {@code −(z·log p + (1−z)·log(1−p))}, {@code −Σ t·log p}, {@code −log p_y}; epsilon is ignored.</li>
  * </ul>
+ * The options, gradients and building blocks have no naive form: they are inherited, stable, from
+ * {@link ScalarKernels}.
  */
-public class NaiveScalarKernels implements Kernels {
+public class NaiveScalarKernels extends ScalarKernels {
 
     public static final NaiveScalarKernels INSTANCE = new NaiveScalarKernels();
 
@@ -139,7 +141,7 @@ public class NaiveScalarKernels implements Kernels {
             for (int c = 0; c < classes; c++) {
                 float xc = x[xb + c * xs];
                 float zc = z[zb + c * zs];
-                float l = probabilities ? binary(xc, zc) : sigmoid(xc, zc);
+                float l = probabilities ? naiveBinary(xc, zc) : naiveSigmoid(xc, zc);
                 if (mean) {
                     sum += l;
                 } else {
@@ -153,13 +155,13 @@ public class NaiveScalarKernels implements Kernels {
     }
 
     /** {@code −(z·log σ(x) + (1−z)·log(1−σ(x)))}, {@code σ(x) = 1/(1+exp(−x))}, in float. */
-    public static float sigmoid(float x, float z) {
+    public static float naiveSigmoid(float x, float z) {
         float p = 1f / (1f + exp(-x));
-        return binary(p, z);
+        return naiveBinary(p, z);
     }
 
     /** {@code −(z·log p + (1−z)·log(1−p))} in float, unclipped. */
-    public static float binary(float p, float z) {
+    public static float naiveBinary(float p, float z) {
         return -(z * log(p) + (1f - z) * log(1f - p));
     }
 

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The textbook, <em>numerically unstable</em> formulas of {@link NaiveScalarKernels} on the Vector API, for
  * benchmarks and tests only (not reachable from the public API). Along the class axis when
- * {@code classStride == 1} (masked tail via {@link VectorSpecies#indexInRange}); across the inner axis when
+ * {@code classStride == 1} (masked tail, the mask from an iota compare); across the inner axis when
  * {@code innerStride == 1} and the classes are strided (channels-first); the naive scalar code otherwise.
  * Sparse categorical CE ({@code −log p_y}) has no class-axis work and always runs the scalar code.
  */
@@ -20,6 +20,13 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final float[] IOTA = new float[L];
+
+    static {
+        for (int j = 0; j < L; j++) {
+            IOTA[j] = j;
+        }
+    }
 
     private NaiveVectorKernels() {
     }
@@ -43,7 +50,11 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
         if (full) {
             v.intoArray(a, off);
         } else {
-            v.intoArray(a, off, m);
+            for (int j = 0; j < L; j++) { // a masked store boxes on JDK 17
+                if (m.laneIsSet(j)) {
+                    a[off + j] = v.lane(j);
+                }
+            }
         }
     }
 
@@ -75,7 +86,7 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
                     acc = tv.fma(e.div(sv).lanewise(VectorOperators.LOG), acc);
                 }
                 if (c < classes) {
-                    VectorMask<Float> m = S.indexInRange(c, classes);
+                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (classes - c));
                     FloatVector e = FloatVector.fromArray(S, x, xb + c, m).lanewise(VectorOperators.EXP);
                     FloatVector tv = FloatVector.fromArray(S, t, tb + c, m);
                     acc = acc.add(tv.mul(e.div(sv).lanewise(VectorOperators.LOG)), m);
@@ -88,7 +99,7 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
             int tcs = tl.classStride();
             for (int n = 0; n < xl.outer(); n++) {
                 for (int i = 0; i < inner; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, inner);
+                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (inner - i));
                     boolean full = i + L <= inner;
                     int xb = xl.index(n, 0, i);
                     int tb = tl.index(n, 0, i);
@@ -118,7 +129,7 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
             acc = acc.add(FloatVector.fromArray(S, x, xb + c).lanewise(VectorOperators.EXP));
         }
         if (c < classes) {
-            VectorMask<Float> m = S.indexInRange(c, classes);
+            VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (classes - c));
             acc = acc.add(FloatVector.fromArray(S, x, xb + c, m).lanewise(VectorOperators.EXP), m);
         }
         return acc.reduceLanes(VectorOperators.ADD);
@@ -141,7 +152,7 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
             int inner = xl.inner();
             for (int n = 0; n < xl.outer(); n++) {
                 for (int i = 0; i < inner; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, inner);
+                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (inner - i));
                     boolean full = i + L <= inner;
                     int xb = xl.index(n, 0, i);
                     FloatVector s = FloatVector.zero(S);
@@ -204,7 +215,7 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
                     }
                 }
                 if (c < classes) {
-                    VectorMask<Float> m = S.indexInRange(c, classes);
+                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (classes - c));
                     FloatVector l = loss(probabilities, FloatVector.fromArray(S, x, xb + c, m), FloatVector.fromArray(S, z, zb + c, m));
                     if (mean) {
                         acc = acc.add(l, m);
@@ -223,7 +234,7 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
             int ocs = ol.classStride();
             for (int n = 0; n < xl.outer(); n++) {
                 for (int i = 0; i < inner; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, inner);
+                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (inner - i));
                     boolean full = i + L <= inner;
                     int xb = xl.index(n, 0, i);
                     int zb = zl.index(n, 0, i);
@@ -265,7 +276,7 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
                     acc = FloatVector.fromArray(S, t, tb + c).fma(lp, acc);
                 }
                 if (c < classes) {
-                    VectorMask<Float> m = S.indexInRange(c, classes);
+                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (classes - c));
                     FloatVector lp = FloatVector.fromArray(S, p, pb + c, m).lanewise(VectorOperators.LOG);
                     acc = acc.add(FloatVector.fromArray(S, t, tb + c, m).mul(lp), m);
                 }
@@ -277,7 +288,7 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
             int tcs = tl.classStride();
             for (int n = 0; n < pl.outer(); n++) {
                 for (int i = 0; i < inner; i += L) {
-                    VectorMask<Float> m = S.indexInRange(i, inner);
+                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (inner - i));
                     boolean full = i + L <= inner;
                     int pb = pl.index(n, 0, i);
                     int tb = tl.index(n, 0, i);
