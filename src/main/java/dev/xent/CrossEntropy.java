@@ -416,11 +416,13 @@ public final class CrossEntropy {
         if (outputs.gradientInPlace) {
             grad = x;
             gl = xl;
+            Checks.distinctElements(xn + "Layout (in-place gradient)", xl);
             checkApart(xn + " (in-place gradient)", x, xl, "losses", losses, ol);
             checkApart(xn + " (in-place gradient)", x, xl, "lse", lse, lsel);
         } else if (grad != null) {
             Checks.sameShape("gradientLayout", gl, xl);
             gl.checkFits("gradient", grad.length);
+            Checks.distinctElements("gradientLayout", gl);
             if (grad == x && !gl.equals(xl)) {
                 checkApart("gradient", grad, gl, xn, x, xl);
             } else if (grad == x) {
