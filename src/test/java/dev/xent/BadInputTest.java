@@ -193,6 +193,41 @@ class BadInputTest {
     }
 
     @Test
+    void optionsAndGradientOutputsAreChecked() {
+        Layout cf = Layout.channelsFirst(2, C, 3);
+        float[] x = new float[(int) cf.size()];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = 0.37f * k - 3f;
+        }
+        int[] y = {0, 1, 2, 3, 4, 0};
+        Layout rows = Layout.rowsOf(cf);
+        for (float bad : new float[] {-0.1f, 1.5f, Float.NaN}) {
+            rejects(() -> LossOptions.pytorch().labelSmoothing(bad), null, "labelSmoothing = " + bad);
+        }
+        rejects(() -> LossOptions.pytorch().classWeights(new float[] {1f, -1f}), null, "classWeights[1] = -1.0");
+        rejects(() -> LossOptions.pytorch().epsilon(0.5f), null, "epsilon = 0.5");
+        for (CrossEntropy ce : TestSupport.backendsWithReference()) {
+            float[] o = sentinel(6);
+            float[] g = sentinel(x.length + 4);
+            LossOptions wrongWeights = LossOptions.pytorch().classWeights(new float[C + 1]).build();
+            rejects(() -> ce.sparseSoftmaxCrossEntropyWithLogits(x, cf, y, rows, null, null, wrongWeights,
+                    LossOutputs.losses(o, rows)), o, "classWeights.length = 6");
+            rejects(() -> ce.sparseSoftmaxCrossEntropyWithLogits(x, cf, y, rows, new float[5], rows, LossOptions.defaults(),
+                    LossOutputs.losses(o, rows)), o, "sampleWeights");
+            // a gradient layout that writes two elements to one index, and an in-place gradient over broadcast logits
+            rejects(() -> ce.sparseSoftmaxCrossEntropyWithLogits(x, cf, y, rows, null, null, LossOptions.defaults(),
+                    LossOutputs.losses(o, rows).withGradient(g, Layout.of(0, 2, C * 3, C, 0, 3, 1))), o, "gradientLayout", "one index");
+            TestSupport.assertAllUntouched(g, "gradient after a rejected call");
+            float[] shared = x.clone();
+            float[] before = shared.clone();
+            Layout broadcast = Layout.of(0, 2, 0, C, 3, 3, 1);   // both n read the same logits
+            rejects(() -> ce.sparseSoftmaxCrossEntropyWithLogits(shared, broadcast, y, rows, null, null, LossOptions.defaults(),
+                    LossOutputs.losses(o, rows).withGradientInPlace()), o, "in-place gradient", "one index");
+            TestSupport.assertSameBits(before, shared, "logits after a rejected in-place gradient");
+        }
+    }
+
+    @Test
     void halfFloatLogitsAreCheckedLikeFloatLogits() {
         for (CrossEntropy ce : TestSupport.backendsWithReference()) {
             short[] h = new short[N * C];
