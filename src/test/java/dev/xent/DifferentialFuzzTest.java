@@ -109,6 +109,87 @@ class DifferentialFuzzTest {
         }
     }
 
+    record Opts(float[] classWeights, float labelSmoothing, boolean ignore, float zLoss, float softcap) {
+        LossOptions build() {
+            LossOptions.Builder b = LossOptions.pytorch().reduction(Reduction.SUM).labelSmoothing(labelSmoothing)
+                    .zLoss(zLoss).softcap(softcap);
+            if (classWeights != null) {
+                b.classWeights(classWeights);
+            }
+            return (ignore ? b : b.noIgnoreIndex()).build();
+        }
+
+        @Override
+        public String toString() {
+            return "Opts[classWeights=" + (classWeights == null ? "none" : classWeights.length + " weights") + ", ls="
+                    + labelSmoothing + ", ignore=" + ignore + ", zLoss=" + zLoss + ", softcap=" + softcap + "]";
+        }
+    }
+
+    @Provide
+    Arbitrary<Opts> options() {
+        return net.jqwik.api.Combinators.combine(net.jqwik.api.Arbitraries.of(false, true),
+                net.jqwik.api.Arbitraries.of(0f, 0.1f, 1f), net.jqwik.api.Arbitraries.of(false, true),
+                net.jqwik.api.Arbitraries.of(0f, 1e-4f), net.jqwik.api.Arbitraries.of(0f, 30f))
+                .as((w, ls, ig, zl, cap) -> new Opts(w ? new float[0] : null, ls, ig, zl, cap));
+    }
+
+    /**
+     * The options of the softmax losses from logits (class weights, label smoothing, ignore index, z-loss, soft-cap) on
+     * random layouts, against the float64 {@code ReferenceOptions}: losses per row and the gradient (reduction SUM, so
+     * the gradient is the sum of the rows' own), ignored rows 0, sentinels, inputs. SMALL and E4 logits, labels in [0, 1].
+     */
+    @Property
+    void softmaxLossesWithOptionsMatchTheReference(@ForAll("cases") Case k0, @ForAll("options") Opts o0) {
+        FuzzCases.Regime regime = k0.data().regime() == FuzzCases.Regime.E4 ? FuzzCases.Regime.E4 : FuzzCases.Regime.SMALL;
+        Case k = new Case(k0.n(), k0.c(), k0.inner(), k0.x(), k0.t(), k0.e(), k0.y(), k0.o(),
+                new FuzzCases.Data(regime, FuzzCases.Labels.SOFT, 1e-7f, k0.data().seed()));
+        Inputs in = new Inputs(k);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(k.data().seed() ^ 0x5eed);
+        float[] cw = null;
+        if (o0.classWeights() != null) {
+            cw = new float[k.c()];
+            for (int c = 0; c < cw.length; c++) {
+                cw[c] = rnd.nextInt(5) == 0 ? 0f : 3 * rnd.nextFloat();
+            }
+        }
+        Opts o = new Opts(cw, o0.labelSmoothing(), o0.ignore(), o0.zLoss(), o0.softcap());
+        int[] y = in.y.clone();
+        if (o.ignore()) {
+            for (int r = 0; r < in.yl.rows(); r++) {
+                if (rnd.nextInt(8) == 0) {
+                    y[in.yl.rowIndex(r)] = LossOptions.PYTORCH_IGNORE_INDEX;
+                }
+            }
+        }
+        LossOptions options = o.build();
+        int size = (int) in.xl.size();
+        for (boolean sparse : new boolean[] {true, false}) {
+            double[] grad = new double[size];
+            double[] ref = sparse
+                    ? dev.xent.internal.reference.ReferenceOptions.softmax(in.x, in.xl, null, null, y, in.yl, options.params(), grad, null)
+                    : dev.xent.internal.reference.ReferenceOptions.softmax(in.x, in.xl, in.t, in.tl, null, null, options.params(), grad, null);
+            for (CrossEntropy ce : TestSupport.backends()) {
+                String ctx = TestSupport.name(ce) + (sparse ? " sparse " : " dense ") + o + " " + k;
+                float[] out = TestSupport.sentinelArray(in.ol, 5);
+                Layout gl = in.el;   // the elementwise placement, as the gradient's own layout
+                float[] g = TestSupport.sentinelArray(gl, 5);
+                float[] x0 = in.x.clone();
+                LossOutputs outputs = LossOutputs.losses(out, in.ol).withGradient(g, gl);
+                if (sparse) {
+                    ce.sparseSoftmaxCrossEntropyWithLogits(in.x, in.xl, y, in.yl, null, null, options, outputs);
+                } else {
+                    ce.softmaxCrossEntropyWithLogits(in.x, in.xl, in.t, in.tl, null, null, options, outputs);
+                }
+                TestSupport.assertRows(ref, out, in.ol, ctx + " losses");
+                TestSupport.assertOutsideUntouched(out, in.ol, ctx + " losses");
+                TestSupport.assertElements(grad, g, gl, ctx + " gradient");
+                TestSupport.assertOutsideUntouched(g, gl, ctx + " gradient");
+                TestSupport.assertSameBits(x0, in.x, ctx + " logits");
+            }
+        }
+    }
+
     /** Whether {@link ParallelCrossEntropy} splits the class range of the sparse op (see its Javadoc). */
     static boolean classSplit(Inputs in, int threads) {
         return threads > 1 && in.xl.classStride() == 1 && in.xl.rows() < 2 * threads
