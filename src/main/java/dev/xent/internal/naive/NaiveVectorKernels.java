@@ -1,18 +1,19 @@
 package dev.xent.internal.naive;
 
 import dev.xent.Layout;
-import dev.xent.internal.Kernels;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The textbook, <em>numerically unstable</em> formulas of {@link NaiveScalarKernels} on the Vector API, for
- * benchmarks and tests only (not reachable from the public API). Along the class axis when
- * {@code classStride == 1} (masked tail, the mask from an iota compare); across the inner axis when
- * {@code innerStride == 1} and the classes are strided (channels-first); the naive scalar code otherwise.
- * Sparse categorical CE ({@code −log p_y}) has no class-axis work and always runs the scalar code.
+ * benchmarks and tests only (not reachable from the public API). Built like the stable vector kernels so that a
+ * comparison measures the formulas and nothing else: along the class axis when {@code classStride == 1} and
+ * {@code C ≥ L} (the row tail is one more vector ending at the last class, its already counted lanes zeroed);
+ * across the inner axis when {@code innerStride == 1}, the classes strided and {@code inner ≥ L} (the last tile
+ * overlaps the one before); the naive scalar code otherwise. No helper takes or returns a vector (such helpers
+ * get compiled on their own and box), nothing allocates. Sparse categorical CE ({@code −log p_y}) has no
+ * class-axis work and always runs the scalar code.
  */
 public final class NaiveVectorKernels extends NaiveScalarKernels {
 
@@ -41,79 +42,64 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
         return S.toString();
     }
 
-    /** A full vector at {@code off}, or the lanes of {@code m} (zero elsewhere) in the tail block. */
-    private static FloatVector load(float[] a, int off, boolean full, VectorMask<Float> m) {
-        return full ? FloatVector.fromArray(S, a, off) : FloatVector.fromArray(S, a, off, m);
+    private static boolean rows(Layout xl, Layout tl) {
+        return xl.classStride() == 1 && (tl == null || tl.classStride() == 1) && xl.classes() >= L;
     }
 
-    private static void store(FloatVector v, float[] a, int off, boolean full, VectorMask<Float> m) {
-        if (full) {
-            v.intoArray(a, off);
-        } else {
-            for (int j = 0; j < L; j++) { // a masked store boxes on JDK 17
-                if (m.laneIsSet(j)) {
-                    a[off + j] = v.lane(j);
-                }
-            }
+    private static boolean tiles(Layout xl, Layout tl, Layout ol) {
+        return xl.classStride() != 1 && xl.innerStride() == 1 && xl.inner() >= L
+                && (tl == null || tl.innerStride() == 1) && ol.innerStride() == 1;
+    }
+
+    /** {@code Σ exp(x)} over a contiguous row, {@code classes ≥ L}, in float lanes. */
+    private static float sumExp(float[] x, int xb, int classes) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int c = 0; c < classes; c += L) {
+            FloatVector e = FloatVector.fromArray(S, x, xb + Math.min(c, classes - L)).lanewise(VectorOperators.EXP);
+            acc = acc.add(FloatVector.zero(S).blend(e, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
         }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
-    private static boolean alongClasses(Layout a, Layout b) {
-        return a.classStride() == 1 && b.classStride() == 1;
-    }
-
-    private static boolean acrossInner(Layout a, Layout b, Layout o) {
-        return a.innerStride() == 1 && b.innerStride() == 1 && o.innerStride() == 1;
-    }
-
-    // ---- softmax, dense labels --------------------------------------------------------------------------
+    // ---- softmax, dense labels: −Σ t·log(exp(x)/s) over every class -------------------------------------
 
     @Override
     public void softmaxCrossEntropy(float[] x, Layout xl, float[] t, Layout tl, float[] out, Layout ol) {
         int classes = xl.classes();
-        if (alongClasses(xl, tl)) {
-            int rows = xl.rows();
-            for (int r = 0; r < rows; r++) {
+        if (rows(xl, tl)) {
+            for (int r = 0, rows = xl.rows(); r < rows; r++) {
                 int xb = xl.rowIndex(r);
                 int tb = tl.rowIndex(r);
-                float s = sumExp(x, xb, classes);
-                FloatVector sv = FloatVector.broadcast(S, s);
+                FloatVector sv = FloatVector.broadcast(S, sumExp(x, xb, classes));
                 FloatVector acc = FloatVector.zero(S);
-                int c = 0;
-                for (int bound = S.loopBound(classes); c < bound; c += L) {
-                    FloatVector e = FloatVector.fromArray(S, x, xb + c).lanewise(VectorOperators.EXP);
-                    FloatVector tv = FloatVector.fromArray(S, t, tb + c);
-                    acc = tv.fma(e.div(sv).lanewise(VectorOperators.LOG), acc);
-                }
-                if (c < classes) {
-                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (classes - c));
-                    FloatVector e = FloatVector.fromArray(S, x, xb + c, m).lanewise(VectorOperators.EXP);
-                    FloatVector tv = FloatVector.fromArray(S, t, tb + c, m);
-                    acc = acc.add(tv.mul(e.div(sv).lanewise(VectorOperators.LOG)), m);
+                for (int c = 0; c < classes; c += L) {
+                    int k = Math.min(c, classes - L);
+                    FloatVector e = FloatVector.fromArray(S, x, xb + k).lanewise(VectorOperators.EXP);
+                    FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(e.div(sv).lanewise(VectorOperators.LOG));
+                    acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
                 }
                 out[ol.rowIndex(r)] = -acc.reduceLanes(VectorOperators.ADD);
             }
-        } else if (acrossInner(xl, tl, ol) && xl.classStride() != 1) {
+        } else if (tiles(xl, tl, ol)) {
             int inner = xl.inner();
-            int xcs = xl.classStride();
-            int tcs = tl.classStride();
             for (int n = 0; n < xl.outer(); n++) {
-                for (int i = 0; i < inner; i += L) {
-                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (inner - i));
-                    boolean full = i + L <= inner;
+                for (int i0 = 0; ; i0 += L) {
+                    int i = Math.min(i0, inner - L);
                     int xb = xl.index(n, 0, i);
                     int tb = tl.index(n, 0, i);
                     FloatVector s = FloatVector.zero(S);
                     for (int c = 0; c < classes; c++) {
-                        s = s.add(load(x, xb + c * xcs, full, m).lanewise(VectorOperators.EXP));
+                        s = s.add(FloatVector.fromArray(S, x, xb + c * xl.classStride()).lanewise(VectorOperators.EXP));
                     }
                     FloatVector acc = FloatVector.zero(S);
                     for (int c = 0; c < classes; c++) {
-                        FloatVector e = load(x, xb + c * xcs, full, m).lanewise(VectorOperators.EXP);
-                        FloatVector tv = load(t, tb + c * tcs, full, m);
-                        acc = tv.fma(e.div(s).lanewise(VectorOperators.LOG), acc);
+                        FloatVector e = FloatVector.fromArray(S, x, xb + c * xl.classStride()).lanewise(VectorOperators.EXP);
+                        acc = FloatVector.fromArray(S, t, tb + c * tl.classStride()).fma(e.div(s).lanewise(VectorOperators.LOG), acc);
                     }
-                    store(acc.neg(), out, ol.index(n, 0, i), full, m);
+                    acc.neg().intoArray(out, ol.index(n, 0, i));
+                    if (i == inner - L) {
+                        break;
+                    }
                 }
             }
         } else {
@@ -121,51 +107,35 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
         }
     }
 
-    /** {@code Σ exp(x)} over {@code classes} contiguous logits at {@code xb}, in float lanes. */
-    private static float sumExp(float[] x, int xb, int classes) {
-        FloatVector acc = FloatVector.zero(S);
-        int c = 0;
-        for (int bound = S.loopBound(classes); c < bound; c += L) {
-            acc = acc.add(FloatVector.fromArray(S, x, xb + c).lanewise(VectorOperators.EXP));
-        }
-        if (c < classes) {
-            VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (classes - c));
-            acc = acc.add(FloatVector.fromArray(S, x, xb + c, m).lanewise(VectorOperators.EXP), m);
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
-    }
-
-    // ---- sparse softmax ---------------------------------------------------------------------------------
+    // ---- sparse softmax: −log(exp(x_y)/s) ----------------------------------------------------------------
 
     @Override
     public void sparseSoftmaxCrossEntropy(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
         int classes = xl.classes();
-        int xcs = xl.classStride();
-        if (xcs == 1) {
-            int rows = xl.rows();
-            for (int r = 0; r < rows; r++) {
+        if (rows(xl, null)) {
+            for (int r = 0, rows = xl.rows(); r < rows; r++) {
                 int xb = xl.rowIndex(r);
-                float s = sumExp(x, xb, classes);
-                out[ol.rowIndex(r)] = -log(exp(x[xb + y[yl.rowIndex(r)]]) / s);
+                out[ol.rowIndex(r)] = -log(exp(x[xb + y[yl.rowIndex(r)]]) / sumExp(x, xb, classes));
             }
-        } else if (xl.innerStride() == 1 && ol.innerStride() == 1) {
+        } else if (tiles(xl, null, ol)) {
             int inner = xl.inner();
             for (int n = 0; n < xl.outer(); n++) {
-                for (int i = 0; i < inner; i += L) {
-                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (inner - i));
-                    boolean full = i + L <= inner;
+                for (int i0 = 0; ; i0 += L) {
+                    int i = Math.min(i0, inner - L);
                     int xb = xl.index(n, 0, i);
                     FloatVector s = FloatVector.zero(S);
                     for (int c = 0; c < classes; c++) {
-                        s = s.add(load(x, xb + c * xcs, full, m).lanewise(VectorOperators.EXP));
+                        s = s.add(FloatVector.fromArray(S, x, xb + c * xl.classStride()).lanewise(VectorOperators.EXP));
                     }
-                    // the sums go through the output; then one scalar exp and log per row for the label's term
+                    // the sums go through the output, then one scalar exp and log per row for the label's term
                     int ob = ol.index(n, 0, i);
-                    store(s, out, ob, full, m);
-                    int lanes = Math.min(L, inner - i);
-                    for (int j = 0; j < lanes; j++) {
+                    s.intoArray(out, ob);
+                    for (int j = 0; j < L; j++) {
                         int yv = y[yl.index(n, 0, i + j)];
-                        out[ob + j] = -log(exp(x[xb + j + yv * xcs]) / out[ob + j]);
+                        out[ob + j] = -log(exp(x[xb + j + yv * xl.classStride()]) / out[ob + j]);
+                    }
+                    if (i == inner - L) {
+                        break;
                     }
                 }
             }
@@ -174,130 +144,116 @@ public final class NaiveVectorKernels extends NaiveScalarKernels {
         }
     }
 
-    // ---- sigmoid and binary (elementwise or the mean over the class axis) ---------------------------------
+    // ---- sigmoid (−z·log σ − (1−z)·log(1−σ)) and binary (no clip), elementwise or the mean over classes ---
 
     @Override
     public void sigmoidCrossEntropy(float[] x, Layout xl, float[] z, Layout zl, float[] out, Layout ol) {
-        elementwiseVector(false, x, xl, z, zl, out, ol);
+        if (!vectorElementwise(false, x, xl, z, zl, out, ol)) {
+            super.sigmoidCrossEntropy(x, xl, z, zl, out, ol);
+        }
     }
 
     @Override
     public void binaryCrossEntropy(float[] p, Layout pl, float[] z, Layout zl, float eps, float[] out, Layout ol) {
-        elementwiseVector(true, p, pl, z, zl, out, ol);
+        if (!vectorElementwise(true, p, pl, z, zl, out, ol)) {
+            super.binaryCrossEntropy(p, pl, z, zl, eps, out, ol);
+        }
     }
 
-    private static FloatVector loss(boolean probabilities, FloatVector x, FloatVector z) {
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector p = probabilities ? x : one.div(x.neg().lanewise(VectorOperators.EXP).add(one));
-        FloatVector a = z.mul(p.lanewise(VectorOperators.LOG));
-        FloatVector b = one.sub(z).mul(one.sub(p).lanewise(VectorOperators.LOG));
-        return a.add(b).neg();
-    }
-
-    private static void elementwiseVector(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl,
-                                          float[] out, Layout ol) {
+    private static boolean vectorElementwise(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl, float[] out, Layout ol) {
         int classes = xl.classes();
         boolean mean = ol.classes() != classes;
-        if (alongClasses(xl, zl) && (mean || ol.classStride() == 1)) {
-            int rows = xl.rows();
-            for (int r = 0; r < rows; r++) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        if (rows(xl, zl) && (mean || ol.classStride() == 1)) {
+            for (int r = 0, rows = xl.rows(); r < rows; r++) {
                 int xb = xl.rowIndex(r);
                 int zb = zl.rowIndex(r);
                 int ob = ol.rowIndex(r);
                 FloatVector acc = FloatVector.zero(S);
-                int c = 0;
-                for (int bound = S.loopBound(classes); c < bound; c += L) {
-                    FloatVector l = loss(probabilities, FloatVector.fromArray(S, x, xb + c), FloatVector.fromArray(S, z, zb + c));
+                for (int c = 0; c < classes; c += L) {
+                    int k = Math.min(c, classes - L);
+                    FloatVector v = FloatVector.fromArray(S, x, xb + k);
+                    FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+                    FloatVector p = probabilities ? v : one.div(v.neg().lanewise(VectorOperators.EXP).add(one));
+                    FloatVector l = zv.mul(p.lanewise(VectorOperators.LOG)).add(one.sub(zv).mul(one.sub(p).lanewise(VectorOperators.LOG))).neg();
                     if (mean) {
-                        acc = acc.add(l);
+                        acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
                     } else {
-                        l.intoArray(out, ob + c);
-                    }
-                }
-                if (c < classes) {
-                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (classes - c));
-                    FloatVector l = loss(probabilities, FloatVector.fromArray(S, x, xb + c, m), FloatVector.fromArray(S, z, zb + c, m));
-                    if (mean) {
-                        acc = acc.add(l, m);
-                    } else {
-                        l.intoArray(out, ob + c, m);
+                        l.intoArray(out, ob + k);
                     }
                 }
                 if (mean) {
                     out[ob] = acc.reduceLanes(VectorOperators.ADD) / classes;
                 }
             }
-        } else if (acrossInner(xl, zl, ol) && xl.classStride() != 1) {
+            return true;
+        }
+        if (tiles(xl, zl, ol)) {
             int inner = xl.inner();
-            int xcs = xl.classStride();
-            int zcs = zl.classStride();
-            int ocs = ol.classStride();
             for (int n = 0; n < xl.outer(); n++) {
-                for (int i = 0; i < inner; i += L) {
-                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (inner - i));
-                    boolean full = i + L <= inner;
+                for (int i0 = 0; ; i0 += L) {
+                    int i = Math.min(i0, inner - L);
                     int xb = xl.index(n, 0, i);
                     int zb = zl.index(n, 0, i);
                     int ob = ol.index(n, 0, i);
                     FloatVector acc = FloatVector.zero(S);
                     for (int c = 0; c < classes; c++) {
-                        FloatVector l = loss(probabilities, load(x, xb + c * xcs, full, m),
-                                load(z, zb + c * zcs, full, m));
+                        FloatVector v = FloatVector.fromArray(S, x, xb + c * xl.classStride());
+                        FloatVector zv = FloatVector.fromArray(S, z, zb + c * zl.classStride());
+                        FloatVector p = probabilities ? v : one.div(v.neg().lanewise(VectorOperators.EXP).add(one));
+                        FloatVector l = zv.mul(p.lanewise(VectorOperators.LOG)).add(one.sub(zv).mul(one.sub(p).lanewise(VectorOperators.LOG))).neg();
                         if (mean) {
                             acc = acc.add(l);
                         } else {
-                            store(l, out, ob + c * ocs, full, m);
+                            l.intoArray(out, ob + c * ol.classStride());
                         }
                     }
                     if (mean) {
-                        store(acc.div(classes), out, ob, full, m);
+                        acc.div(classes).intoArray(out, ob);
+                    }
+                    if (i == inner - L) {
+                        break;
                     }
                 }
             }
-        } else {
-            elementwise(probabilities, x, xl, z, zl, out, ol);
+            return true;
         }
+        return false;
     }
 
-    // ---- categorical from probabilities ---------------------------------------------------------------------
+    // ---- categorical from probabilities: −Σ t·log p ---------------------------------------------------------
 
     @Override
     public void categoricalCrossEntropy(float[] p, Layout pl, float[] t, Layout tl, float eps, float[] out, Layout ol) {
         int classes = pl.classes();
-        if (alongClasses(pl, tl)) {
-            int rows = pl.rows();
-            for (int r = 0; r < rows; r++) {
+        if (rows(pl, tl)) {
+            for (int r = 0, rows = pl.rows(); r < rows; r++) {
                 int pb = pl.rowIndex(r);
                 int tb = tl.rowIndex(r);
                 FloatVector acc = FloatVector.zero(S);
-                int c = 0;
-                for (int bound = S.loopBound(classes); c < bound; c += L) {
-                    FloatVector lp = FloatVector.fromArray(S, p, pb + c).lanewise(VectorOperators.LOG);
-                    acc = FloatVector.fromArray(S, t, tb + c).fma(lp, acc);
-                }
-                if (c < classes) {
-                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (classes - c));
-                    FloatVector lp = FloatVector.fromArray(S, p, pb + c, m).lanewise(VectorOperators.LOG);
-                    acc = acc.add(FloatVector.fromArray(S, t, tb + c, m).mul(lp), m);
+                for (int c = 0; c < classes; c += L) {
+                    int k = Math.min(c, classes - L);
+                    FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(FloatVector.fromArray(S, p, pb + k).lanewise(VectorOperators.LOG));
+                    acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
                 }
                 out[ol.rowIndex(r)] = -acc.reduceLanes(VectorOperators.ADD);
             }
-        } else if (acrossInner(pl, tl, ol) && pl.classStride() != 1) {
+        } else if (tiles(pl, tl, ol)) {
             int inner = pl.inner();
-            int pcs = pl.classStride();
-            int tcs = tl.classStride();
             for (int n = 0; n < pl.outer(); n++) {
-                for (int i = 0; i < inner; i += L) {
-                    VectorMask<Float> m = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (inner - i));
-                    boolean full = i + L <= inner;
+                for (int i0 = 0; ; i0 += L) {
+                    int i = Math.min(i0, inner - L);
                     int pb = pl.index(n, 0, i);
                     int tb = tl.index(n, 0, i);
                     FloatVector acc = FloatVector.zero(S);
                     for (int c = 0; c < classes; c++) {
-                        FloatVector lp = load(p, pb + c * pcs, full, m).lanewise(VectorOperators.LOG);
-                        acc = load(t, tb + c * tcs, full, m).fma(lp, acc);
+                        FloatVector lp = FloatVector.fromArray(S, p, pb + c * pl.classStride()).lanewise(VectorOperators.LOG);
+                        acc = FloatVector.fromArray(S, t, tb + c * tl.classStride()).fma(lp, acc);
                     }
-                    store(acc.neg(), out, ol.index(n, 0, i), full, m);
+                    acc.neg().intoArray(out, ol.index(n, 0, i));
+                    if (i == inner - L) {
+                        break;
+                    }
                 }
             }
         } else {
