@@ -44,4 +44,48 @@ final class Checks {
             }
         }
     }
+
+    /**
+     * Checks that no two elements of an output layout share an index (a stride of 0 over more than one element, or
+     * two axes whose steps meet): every output element is written once, by one thread. Exact for the two axes of a
+     * per-row layout; for three axes it checks every pair, which catches every collision of practical layouts.
+     */
+    static void distinctElements(String name, Layout l) {
+        if (l.size() <= 1) {
+            return;
+        }
+        long[] extent = {l.outer(), l.classes(), l.inner()};
+        long[] stride = {l.outerStride(), l.classStride(), l.innerStride()};
+        String[] axis = {"outerStride", "classStride", "innerStride"};
+        for (int a = 0; a < 3; a++) {
+            if (extent[a] > 1 && stride[a] == 0) {
+                throw new IllegalArgumentException(name + ": " + axis[a] + " = 0 over " + extent[a]
+                        + " elements writes them all to one index (layout " + l + ")");
+            }
+        }
+        for (int a = 0; a < 3; a++) {
+            for (int b = a + 1; b < 3; b++) {
+                if (extent[a] > 1 && extent[b] > 1) {
+                    long g = gcd(stride[a], stride[b]);
+                    // the smallest steps with da·stride[a] = db·stride[b]
+                    long da = stride[b] / g;
+                    long db = stride[a] / g;
+                    if (da < extent[a] && db < extent[b]) {
+                        throw new IllegalArgumentException(name + ": layout " + l + " writes two elements to one index ("
+                                + da + " steps of " + axis[a] + " = " + stride[a] + " equal " + db + " steps of "
+                                + axis[b] + " = " + stride[b] + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
 }

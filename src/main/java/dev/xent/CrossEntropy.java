@@ -19,7 +19,8 @@ import dev.xent.internal.LossParams;
  * {@code log(softmax)}. Losses are in nats.
  *
  * <p><b>Errors.</b> A null array or layout, a layout that reaches outside its array, layouts whose shapes do
- * not match, a class count of 0 where a class axis is reduced, an integer label outside {@code [0, C)},
+ * not match, a class count of 0 where a class axis is reduced, a losses layout that maps two elements to one index (a
+ * stride of 0, or axes whose steps meet), an integer label outside {@code [0, C)},
  * an epsilon outside {@code (0, 0.5)}, or a losses array that overlaps an input array: an
  * {@link IllegalArgumentException} naming the argument and the value, thrown before anything is written.
  * <b>NaN and infinity</b> in the data are data: a NaN, or a {@code +inf} logit, makes the loss of its own row
@@ -93,9 +94,13 @@ public final class CrossEntropy {
         kernels.softmaxCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
-    /** {@link #softmaxCrossEntropyWithLogits(float[], Layout, float[], Layout, float[], Layout)} for dense {@code [N, classes]} rows; {@code losses[r]} gets row r. */
+    /**
+     * {@link #softmaxCrossEntropyWithLogits(float[], Layout, float[], Layout, float[], Layout)} for dense {@code [N, classes]} rows;
+     * {@code losses[r]} gets row r. {@code labels.length} must equal {@code logits.length}, {@code losses} hold at least N.
+     */
     public void softmaxCrossEntropyWithLogits(float[] logits, float[] labels, int classes, float[] losses) {
         Layout l = denseRows("logits", logits, classes);
+        sameLength("labels", labels, logits.length);
         softmaxCrossEntropyWithLogits(logits, l, labels, l, losses, Layout.rowsOf(l));
     }
 
@@ -118,9 +123,17 @@ public final class CrossEntropy {
         kernels.sparseSoftmaxCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
-    /** Sparse softmax cross-entropy for dense {@code [N, classes]} rows, {@code N = labels.length}; {@code losses[r]} gets row r. */
+    /**
+     * Sparse softmax cross-entropy for dense {@code [N, classes]} rows, {@code N = logits.length / classes}, which must
+     * equal {@code labels.length}; {@code losses[r]} gets row r ({@code losses} hold at least N).
+     */
     public void sparseSoftmaxCrossEntropyWithLogits(float[] logits, int[] labels, int classes, float[] losses) {
         Layout l = denseRows("logits", logits, classes);
+        Checks.notNull("labels", labels);
+        if (labels.length != l.rows()) {
+            throw new IllegalArgumentException("labels.length = " + labels.length + " but logits hold " + l.rows()
+                    + " rows of " + classes + " classes");
+        }
         sparseSoftmaxCrossEntropyWithLogits(logits, l, labels, Layout.rowsOf(l), losses, Layout.rowsOf(l));
     }
 
@@ -164,9 +177,13 @@ public final class CrossEntropy {
         kernels.sigmoidCrossEntropy(logits, logitsLayout, labels, labelsLayout, losses, lossesLayout);
     }
 
-    /** Elementwise sigmoid cross-entropy of dense arrays: {@code losses[k]} for {@code logits[k], labels[k]}. */
+    /**
+     * Elementwise sigmoid cross-entropy of dense arrays: {@code losses[k]} for {@code logits[k], labels[k]};
+     * {@code labels.length} must equal {@code logits.length}, {@code losses} hold at least as many.
+     */
     public void sigmoidCrossEntropyWithLogits(float[] logits, float[] labels, float[] losses) {
         Checks.notNull("logits", logits);
+        sameLength("labels", labels, logits.length);
         Layout l = Layout.vector(logits.length);
         sigmoidCrossEntropyWithLogits(logits, l, labels, l, losses, l);
     }
@@ -399,11 +416,13 @@ public final class CrossEntropy {
         if (outputs.gradientInPlace) {
             grad = x;
             gl = xl;
+            Checks.distinctElements(xn + "Layout (in-place gradient)", xl);
             checkApart(xn + " (in-place gradient)", x, xl, "losses", losses, ol);
             checkApart(xn + " (in-place gradient)", x, xl, "lse", lse, lsel);
         } else if (grad != null) {
             Checks.sameShape("gradientLayout", gl, xl);
             gl.checkFits("gradient", grad.length);
+            Checks.distinctElements("gradientLayout", gl);
             if (grad == x && !gl.equals(xl)) {
                 checkApart("gradient", grad, gl, xn, x, xl);
             } else if (grad == x) {
@@ -670,6 +689,14 @@ public final class CrossEntropy {
         checkRows(losses, lossesLayout, probabilitiesLayout, probabilities, null);
     }
 
+    /** The dense labels of a convenience op must have exactly one label per logit. */
+    private static void sameLength(String name, float[] labels, int expected) {
+        Checks.notNull(name, labels);
+        if (labels.length != expected) {
+            throw new IllegalArgumentException(name + ".length = " + labels.length + " but logits.length = " + expected);
+        }
+    }
+
     private static Layout denseRows(String name, float[] logits, int classes) {
         Checks.notNull(name, logits);
         if (classes < 1) {
@@ -710,6 +737,7 @@ public final class CrossEntropy {
         Checks.notNull("lossesLayout", lossesLayout);
         Checks.rowsLayout("lossesLayout", lossesLayout, logitsLayout);
         lossesLayout.checkFits("losses", losses.length);
+        Checks.distinctElements("lossesLayout", lossesLayout);
         checkNoOverlap(losses, lossesLayout, in1, logitsLayout, in2);
     }
 
@@ -725,6 +753,7 @@ public final class CrossEntropy {
             throw new IllegalArgumentException("lossesLayout: a mean over the class axis needs classes ≥ 1, got 0");
         }
         lossesLayout.checkFits("losses", losses.length);
+        Checks.distinctElements("lossesLayout", lossesLayout);
         checkNoOverlap(losses, lossesLayout, in1, logitsLayout, in2);
     }
 

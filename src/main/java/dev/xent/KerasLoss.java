@@ -250,7 +250,8 @@ public final class KerasLoss {
      * @param predictions   logits or probabilities of {@code shape}
      * @param sampleWeights one weight per example loss, or null
      * @param out           at least {@code rows} floats, the product of {@link #lossShape}
-     * @throws IllegalArgumentException for sparse kinds, null arrays, or lengths that do not match the shape
+     * @throws IllegalArgumentException for sparse kinds, null arrays, predictions or labels whose length is not the
+     *         element count of {@code shape}, or sample weights whose length is not the number of example losses
      */
     public void perExample(float[] labels, float[] predictions, int[] shape, float[] sampleWeights, float[] out) {
         if (kind == Kind.SPARSE_CATEGORICAL) {
@@ -258,6 +259,8 @@ public final class KerasLoss {
         }
         Layout pl = predictionsLayout(shape);
         Layout rows = Layout.rowsOf(pl);
+        checkLength("predictions", predictions, pl.size(), shape);
+        checkLength("labels", labels, pl.size(), shape);
         checkWeights(sampleWeights, rows);
         if (withOptions()) {
             withOptions(labels, predictions, pl, rows, null, options(Reduction.NONE), out);
@@ -288,6 +291,12 @@ public final class KerasLoss {
         }
         Layout pl = predictionsLayout(shape);
         Layout rows = Layout.rowsOf(pl);
+        checkLength("predictions", predictions, pl.size(), shape);
+        Checks.notNull("labels", labels);
+        if (labels.length != rows.rows()) {
+            throw new IllegalArgumentException("labels.length = " + labels.length + " but shape " + Arrays.toString(shape)
+                    + " has " + rows.rows() + " examples");
+        }
         checkWeights(sampleWeights, rows);
         if (withOptions()) {
             withOptions(labels, predictions, pl, rows, null, options(Reduction.NONE), out);
@@ -312,6 +321,7 @@ public final class KerasLoss {
             return withOptions(labels, predictions, pl, Layout.rowsOf(pl), sampleWeights, options(reduction), null);
         }
         float[] out = scratch(shape);
+        checkWeights(sampleWeights, Layout.vector(out.length));
         perExample(labels, predictions, shape, null, out);
         return reduce(out, sampleWeights);
     }
@@ -325,6 +335,7 @@ public final class KerasLoss {
             return withOptions(labels, predictions, pl, Layout.rowsOf(pl), sampleWeights, options(reduction), null);
         }
         float[] out = scratch(shape);
+        checkWeights(sampleWeights, Layout.vector(out.length));
         perExample(labels, predictions, shape, null, out);
         return reduce(out, sampleWeights);
     }
@@ -340,6 +351,15 @@ public final class KerasLoss {
         Layout rows = Layout.vector(losses.length);
         checkWeights(sampleWeights, rows);
         return reduction.reduce(losses, rows, sampleWeights, sampleWeights == null ? null : rows);
+    }
+
+    /** Predictions and dense labels hold exactly the elements of {@code shape}. */
+    private static void checkLength(String name, float[] data, long size, int[] shape) {
+        Checks.notNull(name, data);
+        if (data.length != size) {
+            throw new IllegalArgumentException(name + ".length = " + data.length + " but shape " + Arrays.toString(shape)
+                    + " has " + size + " elements");
+        }
     }
 
     private static void checkWeights(float[] sampleWeights, Layout rows) {

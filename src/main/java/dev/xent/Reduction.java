@@ -78,6 +78,10 @@ public enum Reduction {
 
     /** Reduces {@code count} dense losses starting at {@code offset}, without weights. */
     public double reduce(float[] losses, int offset, int count) {
+        Checks.notNull("losses", losses);
+        if (offset < 0 || count < 0) {
+            throw new IllegalArgumentException((offset < 0 ? "offset = " + offset : "count = " + count) + " must not be negative");
+        }
         return reduce(losses, Layout.vector(count).withOffset(offset), null, null);
     }
 }

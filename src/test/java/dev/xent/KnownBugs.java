@@ -116,6 +116,211 @@ final class KnownBugs {
         return softmaxTileDrifts;
     }
 
+    private static volatile Boolean meanCancels;
+
+    /**
+     * Bug I: the vector mean over the class axis (sigmoid CE, per-row losses layout; classes-last and channels-first)
+     * rounds each term to float before summing, so labels outside [0, 1] (terms of both signs) cancel in float:
+     * x = [10000.123, 10000.123], z = [-0.7, 2.7] in 16 rows gives 0.0 instead of -2.980269e-4.
+     */
+    static boolean vectorMeanCancels(CrossEntropy ce) {
+        if (STRICT || ce.backend() != Backend.VECTOR) {
+            return false;
+        }
+        if (meanCancels == null) {
+            float[] out = meanOfOppositeTerms(ce, Layout.rows(16, 2));
+            meanCancels = !TestSupport.close(MEAN_OF_OPPOSITE_TERMS, out[0], TestSupport.REL, TestSupport.ABS);
+        }
+        return meanCancels;
+    }
+
+    /** {@code mean(sigmoid(10000.123, −0.7), sigmoid(10000.123, 2.7))} in double: {@code x·(2 − z0 − z1)/2} (the log1p terms vanish). */
+    static final double MEAN_OF_OPPOSITE_TERMS = (double) 10000.123f * (2.0 - (double) -0.7f - (double) 2.7f) / 2;
+
+    static float[] meanOfOppositeTerms(CrossEntropy ce, Layout l) {
+        float[] x = new float[(int) l.maxIndex() + 1];
+        float[] z = new float[x.length];
+        for (int r = 0; r < l.rows(); r++) {
+            x[l.rowIndex(r)] = 10000.123f;
+            x[l.rowIndex(r) + l.classStride()] = 10000.123f;
+            z[l.rowIndex(r)] = -0.7f;
+            z[l.rowIndex(r) + l.classStride()] = 2.7f;
+        }
+        float[] out = new float[l.rows()];
+        ce.sigmoidCrossEntropyWithLogits(x, l, z, l, out, Layout.rowsOf(l));
+        return out;
+    }
+
+    private static volatile Boolean binaryCancels;
+
+    /**
+     * Bug J: the vector binary CE (from probabilities) forms {@code z·log p + (1−z)·log(1−p)} in float, so labels far
+     * outside [0, 1] cancel: p = 0.5078125, z = 100 gives -2.4163666 instead of -2.41635881 (abs. error 7.8e-6 &gt; 5.8e-6).
+     */
+    static boolean vectorBinaryCancels(CrossEntropy ce) {
+        if (STRICT || ce.backend() != Backend.VECTOR) {
+            return false;
+        }
+        if (binaryCancels == null) {
+            binaryCancels = !binaryWithLargeLabelsWithinBar(ce);
+        }
+        return binaryCancels;
+    }
+
+    /** Binary CE of p = (k + 0.5)/64, k = 0..63, with z = ±100, elementwise: all within the accuracy bar? */
+    static boolean binaryWithLargeLabelsWithinBar(CrossEntropy ce) {
+        Layout l = Layout.vector(64);
+        for (float zv : new float[] {100f, -100f}) {
+            float[] p = new float[64];
+            float[] z = new float[64];
+            float[] out = new float[64];
+            for (int k = 0; k < 64; k++) {
+                p[k] = (k + 0.5f) / 64f;
+            }
+            Arrays.fill(z, zv);
+            ce.binaryCrossEntropy(p, l, z, l, 1e-7f, out, l);
+            for (int k = 0; k < 64; k++) {
+                if (!TestSupport.close(dev.xent.internal.reference.ReferenceKernels.binary(p[k], zv, 1e-7f), out[k],
+                        TestSupport.REL, TestSupport.ABS)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static volatile Boolean spreadOverflows;
+
+    /**
+     * Bug N: the vector softmax CE (dense labels) forms m − x and t·(m − x) in float, so a row whose logits span more
+     * than Float.MAX_VALUE, or whose label-weighted terms overflow float, with labels of both signs gives inf − inf: logits [3e38, −3e38, −3e38], labels [0, 1, −0.5]
+     * in 16 rows give NaN instead of 3e38.
+     */
+    static boolean vectorSoftmaxSpreadOverflows(CrossEntropy ce) {
+        if (STRICT || ce.backend() != Backend.VECTOR) {
+            return false;
+        }
+        if (spreadOverflows == null) {
+            spreadOverflows = !Float.isFinite(softmaxOfWideRows(ce, Layout.rows(16, 3))[0]);
+        }
+        return spreadOverflows;
+    }
+
+    static float[] softmaxOfWideRows(CrossEntropy ce, Layout l) {
+        float[] x = new float[(int) l.maxIndex() + 1];
+        float[] t = new float[x.length];
+        float[] xr = {3e38f, -3e38f, -3e38f};
+        float[] tr = {0f, 1f, -0.5f};
+        for (int r = 0; r < l.rows(); r++) {
+            for (int c = 0; c < 3; c++) {
+                x[l.rowIndex(r) + c * l.classStride()] = xr[c];
+                t[l.rowIndex(r) + c * l.classStride()] = tr[c];
+            }
+        }
+        float[] out = new float[l.rows()];
+        ce.softmaxCrossEntropyWithLogits(x, l, t, l, out, Layout.rowsOf(l));
+        return out;
+    }
+
+    private static volatile Boolean mixedSignDrifts;
+
+    /**
+     * Bug O: the vector softmax CE with dense labels of both signs misses the accuracy bar (the case kept as
+     * {@code DifferentialFuzzTest.BUG_O}: row 173 gives 0.052651234 for 0.05264983002210573).
+     */
+    static boolean vectorSoftmaxMixedSignDrifts(CrossEntropy ce) {
+        if (STRICT || ce.backend() != Backend.VECTOR) {
+            return false;
+        }
+        if (mixedSignDrifts == null) {
+            FuzzCases.Inputs in = new FuzzCases.Inputs(DifferentialFuzzTest.BUG_O);
+            float[] out = TestSupport.sentinelArray(in.ol, 0);
+            ce.softmaxCrossEntropyWithLogits(in.x, in.xl, in.t, in.tl, out, in.ol);
+            double[] ref = dev.xent.internal.reference.ReferenceKernels.softmaxCrossEntropy(in.x, in.xl, in.t, in.tl);
+            boolean drift = false;
+            for (int r = 0; r < ref.length; r++) {
+                drift |= !TestSupport.close(ref[r], out[in.ol.rowIndex(r)], TestSupport.REL, TestSupport.ABS);
+            }
+            mixedSignDrifts = drift;
+        }
+        return mixedSignDrifts;
+    }
+
+    private static volatile Boolean reciprocalOverflows;
+
+    /**
+     * Bug R (main ee310dc, "multiply by the reciprocal of the row sum"): a row of probabilities whose sum is subnormal
+     * has an infinite reciprocal, and 0·inf = NaN: probabilities [0, 1e-40] with labels [0, 1] give NaN instead of
+     * −log(1 − ε) = 1.0000000e-7 (ε = 1e-7).
+     */
+    static boolean categoricalReciprocalOverflows(CrossEntropy ce) {
+        if (STRICT) {
+            return false;
+        }
+        if (reciprocalOverflows == null || ce.backend() == Backend.VECTOR) {
+            boolean bad = false;
+            for (Layout l : new Layout[] {Layout.rows(1, 2), Layout.rows(32, 2), Layout.channelsFirst(1, 2, 32)}) {
+                for (float v : categoricalOfTinyRows(ce, l)) {
+                    bad |= !TestSupport.close(TINY_ROW_LOSS, v, TestSupport.REL, TestSupport.ABS);
+                }
+            }
+            if (ce.backend() != Backend.VECTOR) {
+                reciprocalOverflows = bad;
+            }
+            return bad;
+        }
+        return reciprocalOverflows;
+    }
+
+    /** −log(clip(1e-40 / 1e-40, ε, 1 − ε)) with ε = 1e-7, in double. */
+    static final double TINY_ROW_LOSS = -Math.log(1 - (double) 1e-7f);
+
+    static float[] categoricalOfTinyRows(CrossEntropy ce, Layout l) {
+        float[] p = new float[(int) l.maxIndex() + 1];
+        float[] t = new float[p.length];
+        for (int r = 0; r < l.rows(); r++) {
+            p[l.rowIndex(r) + l.classStride()] = 1e-40f;
+            t[l.rowIndex(r) + l.classStride()] = 1f;
+        }
+        float[] out = new float[l.rows()];
+        ce.categoricalCrossEntropy(p, l, t, l, 1e-7f, out, Layout.rowsOf(l));
+        return out;
+    }
+
+    private static volatile Boolean probabilitySumCancels;
+
+    /**
+     * Bug T: the vector categorical CE sums a row's probabilities in float, so with negative probabilities the sum can
+     * cancel to 0 where the double sum does not: p = [1e-8, −0.5, −0.0, 0.5], t = [0, 1, 0, 0] in 63 rows gives NaN
+     * (−0.0/0) instead of −log ε = 16.118095 (ε = 1e-7).
+     */
+    static boolean vectorProbabilitySumCancels(CrossEntropy ce) {
+        if (STRICT || ce.backend() != Backend.VECTOR) {
+            return false;
+        }
+        if (probabilitySumCancels == null) {
+            boolean bad = false;
+            for (float v : categoricalWithNegativeProbabilities(ce, 63)) {
+                bad |= !TestSupport.close(-Math.log(1e-7f), v, TestSupport.REL, TestSupport.ABS);
+            }
+            probabilitySumCancels = bad;
+        }
+        return probabilitySumCancels;
+    }
+
+    static float[] categoricalWithNegativeProbabilities(CrossEntropy ce, int rows) {
+        Layout l = Layout.rows(rows, 4);
+        float[] p = new float[rows * 4];
+        float[] t = new float[rows * 4];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(new float[] {1e-8f, -0.5f, -0f, 0.5f}, 0, p, 4 * r, 4);
+            t[4 * r + 1] = 1f;
+        }
+        float[] out = new float[rows];
+        ce.categoricalCrossEntropy(p, l, t, l, 1e-7f, out, Layout.rowsOf(l));
+        return out;
+    }
+
     private static float[] sigmoid(CrossEntropy ce, float x, float z) {
         float[] xs = new float[64];
         float[] zs = new float[64];

@@ -135,4 +135,141 @@ class KnownBugsTest {
         org.junit.jupiter.api.Assertions.assertFalse(KnownBugs.vectorSoftmaxTileDrifts(ce),
                 "channels-first softmax, C = 65541, exceeds 2e-6 relative against the float64 reference");
     }
+
+    @Test
+    @Disabled("bug I: VectorKernels mean over the class axis (sigmoid CE with a per-row losses layout, classes-last and "
+            + "channels-first) rounds each term to float before summing, so labels outside [0, 1] cancel: x = [10000.123, "
+            + "10000.123], z = [-0.7, 2.7], 16 rows [16, 2, 1] or channels-first [1, 2, 16]: got 0.0, float64 reference "
+            + "-2.980269e-4 (SCALAR gives -2.980269e-4; one row [1, 2, 1] is right). Found by DifferentialFuzzTest.")
+    @Tag("backend")
+    void vectorMeanKeepsOppositeTerms() {
+        CrossEntropy ce = vector();
+        for (Layout l : new Layout[] {Layout.rows(16, 2), Layout.channelsFirst(1, 2, 16), Layout.rows(64, 2)}) {
+            float[] out = KnownBugs.meanOfOppositeTerms(ce, l);
+            for (int r = 0; r < out.length; r++) {
+                assertClose(KnownBugs.MEAN_OF_OPPOSITE_TERMS, out[r], l + " row " + r);
+            }
+        }
+    }
+
+    @Test
+    @Disabled("bug J: VectorKernels binary CE from probabilities forms z*log(p) + (1-z)*log(1-p) in float, so labels far "
+            + "outside [0, 1] cancel: p = 0.5078125, z = 100 (64 elements, elementwise) gives -2.4163666, float64 reference "
+            + "-2.4163588128823505 (abs. error 7.8e-6 > bar 5.8e-6); SCALAR gives -2.416359. Found by DifferentialFuzzTest.")
+    @Tag("backend")
+    void vectorBinaryKeepsLargeLabels() {
+        org.junit.jupiter.api.Assertions.assertTrue(KnownBugs.binaryWithLargeLabelsWithinBar(vector()),
+                "binary CE with z = ±100 within the accuracy bar");
+    }
+
+    @Test
+    @Disabled("bug K: ScalarKernels.categoricalRow/sparseCategoricalRow (and the vector kernels) form q = p / sum(p) in "
+            + "float, so with a clip bound below Float.MIN_NORMAL a subnormal quotient loses its bits: p = [1.4e-45, 1.3], "
+            + "t = [1, 0], epsilon = Float.MIN_VALUE gives 103.27893 (q rounded up to 1.4e-45), float64 reference "
+            + "103.5413 (-log(1.4e-45 / 1.3)). Either divide in double or reject epsilon < Float.MIN_NORMAL. "
+            + "Found by DifferentialFuzzTest.")
+    void subnormalQuotientsKeepTheirPrecision() {
+        float[] p = {Float.MIN_VALUE, 1.3f};
+        float[] t = {1f, 0f};
+        double want = -Math.log((double) Float.MIN_VALUE / ((double) Float.MIN_VALUE + 1.3f));
+        Layout l = Layout.rows(1, 2);
+        for (CrossEntropy ce : TestSupport.backends()) {
+            float[] out = new float[1];
+            ce.categoricalCrossEntropy(p, l, t, l, Float.MIN_VALUE, out, Layout.vector(1));
+            assertClose(want, out[0], TestSupport.name(ce) + " categorical");
+            ce.sparseCategoricalCrossEntropy(p, l, new int[] {0}, Layout.vector(1), Float.MIN_VALUE, out, Layout.vector(1));
+            assertClose(want, out[0], TestSupport.name(ce) + " sparse categorical");
+        }
+    }
+
+    @Test
+    @Disabled("bug L: ParallelCrossEntropy.parts() divides by outer: an empty batch with an inner axis (N = 0, e.g. "
+            + "channelsFirst(0, 3, 5)) with minElements = 0 and parallelism >= 2 throws ArithmeticException: / by zero "
+            + "(ParallelCrossEntropy.java:189, (want + outer - 1) / outer) instead of writing nothing. "
+            + "Found by DifferentialFuzzTest.")
+    void parallelEmptyBatchWithAnInnerAxis() {
+        java.util.concurrent.Executor direct = Runnable::run;
+        ParallelCrossEntropy pce = CrossEntropy.of(Backend.SCALAR).parallel(direct, 2).withMinElements(0);
+        Layout l = Layout.channelsFirst(0, 3, 5);
+        float[] out = {TestSupport.SENTINEL};
+        pce.softmaxCrossEntropyWithLogits(new float[0], l, new float[0], l, out, Layout.rowsOf(l));
+        pce.sparseSoftmaxCrossEntropyWithLogits(new float[0], l, new int[0], Layout.rowsOf(l), out, Layout.rowsOf(l));
+        TestSupport.assertAllUntouched(out, "empty batch");
+    }
+
+    @Test
+    @Disabled("bug N: VectorKernels softmax CE with dense labels forms m - x and t*(m - x) in float, so a row whose logits span "
+            + "more than Float.MAX_VALUE, or whose label-weighted terms overflow float, with labels of both signs gives inf - inf "
+            + "= NaN where the reference is finite or +-inf (fuzz: E30 logits, labels +-100, reference 4.4e38 -> NaN instead "
+            + "of +Infinity): logits [3e38, -3e38, -3e38], labels [0, 1, -0.5], "
+            + "16 rows [16, 3, 1] or channels-first [1, 3, 16]: got NaN, float64 reference 3.0000000054977558e38 (float 3e38); "
+            + "one row and SCALAR give 3e38. Found by DifferentialFuzzTest.")
+    @Tag("backend")
+    void vectorSoftmaxKeepsWideRowsFinite() {
+        CrossEntropy ce = vector();
+        double want = 6e38 - 0.5 * 6e38;   // Σ t_c (m − x_c) + log(1 + 2e^(−6e38))·Σ t_c, in exact terms: 3e38
+        for (Layout l : new Layout[] {Layout.rows(16, 3), Layout.channelsFirst(1, 3, 16)}) {
+            float[] out = KnownBugs.softmaxOfWideRows(ce, l);
+            for (int r = 0; r < out.length; r++) {
+                assertClose((double) 3e38f - (double) -3e38f - 0.5 * ((double) 3e38f - (double) -3e38f), out[r], l + " row " + r);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(3e38, want, 1e25);
+    }
+
+    @Test
+    // fixed in main (642e7b0 reverted ee310dc); was @Disabled("bug R: VectorKernels categorical CE multiplied by the
+    //     reciprocal of the row sum; a subnormal sum overflows it and 0*inf = NaN: probabilities [0, 1e-40], labels [0, 1],
+    //     epsilon 1e-7, 32 rows [32, 2, 1] (512-bit) gave NaN instead of -log(1 - 1e-7) = 1.0000000617e-7")
+    @Tag("backend")
+    void categoricalRowsWithASubnormalSum() {
+        for (CrossEntropy ce : TestSupport.backends()) {
+            for (Layout l : new Layout[] {Layout.rows(1, 2), Layout.rows(32, 2), Layout.channelsFirst(1, 2, 32)}) {
+                float[] out = KnownBugs.categoricalOfTinyRows(ce, l);
+                for (int r = 0; r < out.length; r++) {
+                    assertClose(KnownBugs.TINY_ROW_LOSS, out[r], TestSupport.name(ce) + " " + l + " row " + r);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Disabled("finding S (reference and kernels): with labels of both signs on logits near Float.MAX_VALUE the terms "
+            + "t_c*(m - x_c) cancel beyond double precision: logits [2.9875755, 3e38, MAX, MAX, -4.552515, -1.5057302], "
+            + "labels [-1, 1.4e-45, 1.4e-45, 1e4, 0, 1]: exactly 6935.9651 (BigDecimal), SCALAR and VECTOR give 6931.4717, the "
+            + "float64 reference 0.0. Extreme input; the fuzz skips rows where the reference's own rounding exceeds the bar. "
+            + "Found by DifferentialFuzzTest (1500 tries).")
+    void mixedSignLabelsOnLogitsNearFloatMax() {
+        float[] x = {2.9875755f, 3.0E38f, Float.MAX_VALUE, Float.MAX_VALUE, -4.552515f, -1.5057302f};
+        float[] t = {-1f, Float.MIN_VALUE, Float.MIN_VALUE, 10000f, 0f, 1f};
+        java.math.BigDecimal m = new java.math.BigDecimal(Float.MAX_VALUE);
+        java.math.BigDecimal a = java.math.BigDecimal.ZERO;
+        double tsum = 0;
+        for (int c = 0; c < 6; c++) {
+            a = a.add(new java.math.BigDecimal(t[c]).multiply(m.subtract(new java.math.BigDecimal(x[c]))));
+            tsum += t[c];
+        }
+        double exact = a.doubleValue() + tsum * Math.log(2);   // Σexp(x − m) = 2 (two maxima, the rest underflow)
+        assertEquals(6935.965, exact, 1e-3);
+        for (CrossEntropy ce : TestSupport.backends()) {
+            float[] out = new float[1];
+            ce.softmaxCrossEntropyWithLogits(x, t, 6, out);
+            assertClose(exact, out[0], TestSupport.name(ce));
+        }
+    }
+
+    @Test
+    @Disabled("bug T: VectorKernels categorical CE sums a row's probabilities in float, so negative probabilities can cancel "
+            + "the sum to 0 where the double sum does not: p = [1e-8, -0.5, -0.0, 0.5], t = [0, 1, 0, 0], epsilon 1e-7, "
+            + "63 rows [63, 4, 1] (512-bit; fuzz: [8, 4, 63] at 128-bit) give NaN (-0.0 / 0), float64 reference "
+            + "-log(1e-7) = 16.118095639272223; one row, 8 rows and SCALAR give 16.118095. Negative probabilities are "
+            + "garbage in, but the reference defines the value. Found by DifferentialFuzzTest (800 tries, 128-bit).")
+    @Tag("backend")
+    void vectorCategoricalSumsInDouble() {
+        CrossEntropy ce = vector();
+        float[] out = KnownBugs.categoricalWithNegativeProbabilities(ce, 63);
+        for (int r = 0; r < out.length; r++) {
+            assertClose(-Math.log(1e-7f), out[r], "row " + r);
+        }
+    }
 }

@@ -272,13 +272,18 @@ public final class Npy {
 
         long dataStart = prefix + headerLength;
         long count = 1;
+        boolean empty = false;
         for (int d : h.shape) {
+            empty |= d == 0;
+        }
+        for (int d : empty ? new int[0] : h.shape) {
             count *= d;   // each d <= Integer.MAX_VALUE and the running product is checked below
             if (count > Integer.MAX_VALUE) {
                 throw new NpyException(file, "shape " + Arrays.toString(h.shape) + " has more than " + Integer.MAX_VALUE
                         + " elements");
             }
         }
+        count = empty ? 0 : count;   // a zero-size axis makes any shape empty, however large the others
         long dataBytes = count * h.dtype.size;
         long available = length - dataStart;
         if (dataBytes > available) {
@@ -426,8 +431,11 @@ public final class Npy {
 
     /** A parser for the Python literals of a {@code .npy} header: dict, tuple, list, str, int, True, False, None. */
     private static final class PyLiteral {
+        /** Deeper nesting than any .npy header has; the parser is recursive, so deeper is rejected, not a stack overflow. */
+        private static final int MAX_DEPTH = 32;
         private final String s;
         private int i;
+        private int depth;
 
         PyLiteral(String s) {
             this.s = s;
@@ -463,11 +471,13 @@ public final class Npy {
 
         Object value() {
             char c = peek();
-            if (c == '{') {
-                return dict();
-            }
-            if (c == '(' || c == '[') {
-                return sequence(c == '(' ? ')' : ']');
+            if (c == '{' || c == '(' || c == '[') {
+                if (++depth > MAX_DEPTH) {
+                    throw new IllegalArgumentException("values nested deeper than " + MAX_DEPTH + " levels at offset " + i);
+                }
+                Object v = c == '{' ? dict() : sequence(c == '(' ? ')' : ']');
+                depth--;
+                return v;
             }
             if (c == '\'' || c == '"') {
                 return string(c);
