@@ -175,7 +175,7 @@ public final class ParallelCrossEntropy {
         int outer = xl.outer();
         int inner = xl.inner();
         int want = parallelism;
-        if (xl.size() < minElements || want < 2) {
+        if (xl.size() < minElements || want < 2 || xl.rows() == 0) {
             return new Part[] {new Part(0, outer, 0, inner)};
         }
         if (inner == 1) {

@@ -183,10 +183,7 @@ class KnownBugsTest {
     }
 
     @Test
-    @Disabled("bug L: ParallelCrossEntropy.parts() divides by outer: an empty batch with an inner axis (N = 0, e.g. "
-            + "channelsFirst(0, 3, 5)) with minElements = 0 and parallelism >= 2 throws ArithmeticException: / by zero "
-            + "(ParallelCrossEntropy.java:189, (want + outer - 1) / outer) instead of writing nothing. "
-            + "Found by DifferentialFuzzTest.")
+    // fixed in main; was bug L: ParallelCrossEntropy.parts() divided by outer for an empty batch with an inner axis
     void parallelEmptyBatchWithAnInnerAxis() {
         java.util.concurrent.Executor direct = Runnable::run;
         ParallelCrossEntropy pce = CrossEntropy.of(Backend.SCALAR).parallel(direct, 2).withMinElements(0);
