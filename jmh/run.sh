@@ -5,8 +5,9 @@
 #                           {2,10,100,1000,32000,128000} with the class axis last, plus channels first at C = 10;
 #                           1 fork, 1 x 1.5 s warm-up, 3 x 400 ms measurement (the vector code needs ~1 s
 #                           to reach C2: shorter warm-ups measure interpreted/C1 code that allocates)
-#   jmh/run.sh --full       every parameter (C x {256K, 16M} x {last, first}), 1 fork, 5 x 1 s + 5 x 1 s
-#                           (about 1000 runs: several hours on 2 cores)
+#   jmh/run.sh --full       every loss and variant at every C in cache (256K) with the class axis last and first,
+#                           and out of cache (16M) for C >= 100 with the class axis last; 1 fork, 1 x 1.5 s
+#                           warm-up, 3 x 500 ms (about 25 minutes on 2 cores; BENCHMARKS.md is such a run)
 #   jmh/run.sh --smoke      CI smoke: one 100 ms iteration of one benchmark per loss and the floor at the smallest
 #                           parameters; exits non-zero if anything fails; no timing checks
 #   options:  --tf          add the TensorFlow Java 1.1.0 peer (Maven profile -Ptensorflow; downloads ~160 MB once)
@@ -114,9 +115,17 @@ case "$suite" in
     run_jmh "${outs[1]}" "^dev\\.xent\\.jmh\\.(($losses)\\.|Floor\\.)" "${opts[@]}" -p layout=first -p classes=10
     ;;
   full)
-    regex="^dev\\.xent\\.jmh\\."
+    # every loss and variant at every C: in cache (256K) with the class axis last and first, and out of cache (16M)
+    # for C >= 100, class axis last; 1 fork, 1 x 1.5 s warm-up, 3 x 500 ms (about 25 minutes on 2 cores)
+    regex="^dev\\.xent\\.jmh\\.(($losses)\\.|Floor\\.|tf\\.TensorFlow\\.)"
+    [ "$tf" = 1 ] || regex="^dev\\.xent\\.jmh\\.(($losses)\\.|Floor\\.)"
+    opts=(-f 1 -wi 1 -w 1500ms -i 3 -r 500ms)
     outs+=("$here/results/$name.json")
-    run_jmh "${outs[0]}" "$regex"
+    run_jmh "${outs[0]}" "$regex" "${opts[@]}" -p size=256K -p layout=last -p classes=2,10,100,1000,32000,128000
+    outs+=("$here/results/$name-first.json")
+    run_jmh "${outs[1]}" "^dev\\.xent\\.jmh\\.(($losses)\\.|Floor\\.)" "${opts[@]}" -p size=256K -p layout=first -p classes=2,10,100,1000,32000,128000
+    outs+=("$here/results/$name-16M.json")
+    run_jmh "${outs[2]}" "$regex" "${opts[@]}" -p size=16M -p layout=last -p classes=100,1000,32000,128000
     ;;
 esac
 
