@@ -54,29 +54,35 @@ final class Checks {
         if (l.size() <= 1) {
             return;
         }
-        long[] extent = {l.outer(), l.classes(), l.inner()};
-        long[] stride = {l.outerStride(), l.classStride(), l.innerStride()};
-        String[] axis = {"outerStride", "classStride", "innerStride"};
-        for (int a = 0; a < 3; a++) {
-            if (extent[a] > 1 && stride[a] == 0) {
-                throw new IllegalArgumentException(name + ": " + axis[a] + " = 0 over " + extent[a]
-                        + " elements writes them all to one index (layout " + l + ")");
-            }
+        // scalars only: this runs on every call, and arrays here were not scalar-replaced on JDK 17
+        zeroStride(name, "outerStride", l.outer(), l.outerStride(), l);
+        zeroStride(name, "classStride", l.classes(), l.classStride(), l);
+        zeroStride(name, "innerStride", l.inner(), l.innerStride(), l);
+        meet(name, "outerStride", l.outer(), l.outerStride(), "classStride", l.classes(), l.classStride(), l);
+        meet(name, "outerStride", l.outer(), l.outerStride(), "innerStride", l.inner(), l.innerStride(), l);
+        meet(name, "classStride", l.classes(), l.classStride(), "innerStride", l.inner(), l.innerStride(), l);
+    }
+
+    private static void zeroStride(String name, String axis, long extent, long stride, Layout l) {
+        if (extent > 1 && stride == 0) {
+            throw new IllegalArgumentException(name + ": " + axis + " = 0 over " + extent
+                    + " elements writes them all to one index (layout " + l + ")");
         }
-        for (int a = 0; a < 3; a++) {
-            for (int b = a + 1; b < 3; b++) {
-                if (extent[a] > 1 && extent[b] > 1) {
-                    long g = gcd(stride[a], stride[b]);
-                    // the smallest steps with da·stride[a] = db·stride[b]
-                    long da = stride[b] / g;
-                    long db = stride[a] / g;
-                    if (da < extent[a] && db < extent[b]) {
-                        throw new IllegalArgumentException(name + ": layout " + l + " writes two elements to one index ("
-                                + da + " steps of " + axis[a] + " = " + stride[a] + " equal " + db + " steps of "
-                                + axis[b] + " = " + stride[b] + ")");
-                    }
-                }
-            }
+    }
+
+    /** Two axes whose steps meet: the smallest {@code da·strideA = db·strideB} within both extents. */
+    private static void meet(String name, String axisA, long extentA, long strideA, String axisB, long extentB, long strideB,
+                             Layout l) {
+        if (extentA <= 1 || extentB <= 1) {
+            return;
+        }
+        long g = gcd(strideA, strideB);
+        long da = strideB / g;
+        long db = strideA / g;
+        if (da < extentA && db < extentB) {
+            throw new IllegalArgumentException(name + ": layout " + l + " writes two elements to one index ("
+                    + da + " steps of " + axisA + " = " + strideA + " equal " + db + " steps of "
+                    + axisB + " = " + strideB + ")");
         }
     }
 

@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The ops of a {@link CrossEntropy} split across threads, for batches of a million elements and more.
  *
- * <p>A batch is cut into parts along its rows: whole ranges of {@code n} (whole multiples of 64 rows when the
- * class axis is last), or ranges of 64-aligned inner positions when there are fewer {@code n} than parts. Each
+ * <p>A batch is cut into parts along its rows: whole ranges of {@code n} (with the class axis last and fewer than
+ * 64 classes, whole multiples of 64 rows), or ranges of 64-aligned inner positions when there are fewer {@code n}
+ * than parts. Each
  * part runs the same kernel on a {@link Layout#slice slice} of the layouts, so every loss is computed by exactly
  * the same instructions as in the single-threaded op: the results are <b>bit-identical</b> to
  * {@link CrossEntropy} and do not depend on the number of threads. (For the vector backend this holds between
@@ -179,8 +180,10 @@ public final class ParallelCrossEntropy {
             return new Part[] {new Part(0, outer, 0, inner)};
         }
         if (inner == 1) {
-            // class axis last: whole multiples of ROW_ALIGN rows, the remainder to the last part
-            return spread(outer / ROW_ALIGN, want, (k0, k1, last) -> new Part(k0 * ROW_ALIGN, last ? outer : k1 * ROW_ALIGN, 0, 1));
+            // class axis last: rows of at least ROW_ALIGN classes run one at a time, so any split gives the same bits;
+            // fewer classes are packed ROW_ALIGN rows to a tile, so parts are whole multiples of ROW_ALIGN rows
+            int align = xl.classes() >= ROW_ALIGN ? 1 : ROW_ALIGN;
+            return spread(outer / align, want, (k0, k1, last) -> new Part(k0 * align, last ? outer : k1 * align, 0, 1));
         }
         if (outer >= want) {
             return spread(outer, want, (k0, k1, last) -> new Part(k0, k1, 0, inner));
