@@ -164,7 +164,14 @@ class FieldCasesTest {
         // -log ε: 16.118095 (Keras); TF 2.2 added ε twice and gave 15.424949 (tensorflow/tensorflow#41595)
         binary(0f, 1f, eps, -Math.log(eps), 2e-6 * 16.2, "p = 0, z = 1");
         assertEquals(16.118095f, (float) -Math.log(eps));
-        // PyTorch semantics (each log clamped at -100, giving 100) are not offered yet (README: planned)
+        // PyTorch semantics: each log clamped at -100, so p = 0, z = 1 gives exactly 100
+        for (CrossEntropy ce : TestSupport.backendsWithReference()) {
+            float[] out = new float[1];
+            Layout l = Layout.vector(1);
+            ce.binaryCrossEntropy(new float[] {0f}, l, new float[] {1f}, l, null, null,
+                    LossOptions.pytorch().reduction(Reduction.NONE).build(), LossOutputs.losses(out, l));
+            assertEquals(100f, out[0], 1e-4f, ce.backend() + ": PyTorch p = 0, z = 1");
+        }
     }
 
     @Test
