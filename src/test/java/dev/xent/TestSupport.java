@@ -257,39 +257,14 @@ final class TestSupport {
 
     // ---- the float64 oracle for the probability forms ------------------------------------------------------
 
-    /**
-     * Binary cross-entropy from probabilities, the float64 reference: p and 1 − p each clipped to [ε, 1−ε]
-     * (so p = 1, z = 0 gives −log ε, as the API documents since the vector backend landed).
-     */
+    /** Binary cross-entropy from probabilities, the float64 reference (p and 1 − p each clipped to [ε, 1−ε]). */
     static double binaryOracle(float p, float z, float eps) {
         return ReferenceKernels.binary(p, z, eps);
     }
 
-    /** {@link #binaryOracle} over a layout: elementwise in (n, c, i) order, or the per-row mean over the class axis. */
+    /** The reference over a layout: elementwise in (n, c, i) order, or the per-row mean over the class axis. */
     static double[] binaryOracle(float[] p, Layout pl, float[] z, Layout zl, float eps, boolean mean) {
-        int rows = pl.rows();
-        int classes = pl.classes();
-        int inner = pl.inner();
-        double[] out = new double[mean ? rows : Math.toIntExact(pl.size())];
-        for (int r = 0; r < rows; r++) {
-            int pb = pl.rowIndex(r);
-            int zb = zl.rowIndex(r);
-            double sum = 0;
-            for (int c = 0; c < classes; c++) {
-                double l = binaryOracle(p[pb + c * pl.classStride()], z[zb + c * zl.classStride()], eps);
-                if (mean) {
-                    sum += l;
-                } else {
-                    int n = r / inner;
-                    int i = r - n * inner;
-                    out[(n * classes + c) * inner + i] = l;
-                }
-            }
-            if (mean) {
-                out[r] = sum / classes;
-            }
-        }
-        return out;
+        return ReferenceKernels.binaryCrossEntropy(p, pl, z, zl, eps, mean);
     }
 
     // ---- random data --------------------------------------------------------------------------------------
