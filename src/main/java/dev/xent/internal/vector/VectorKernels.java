@@ -4,6 +4,8 @@ import dev.xent.HalfFloat;
 import dev.xent.Layout;
 import dev.xent.internal.LossParams;
 import dev.xent.internal.scalar.ScalarKernels;
+import static dev.xent.internal.vector.VectorMath.*;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -289,16 +291,56 @@ public final class VectorKernels extends ScalarKernels {
                 int lastAt = classes - L;
                 // two loops rather than a choice inside one: a branch that merges vectors makes C2 box them
                 if (w == null) {
-                    FloatVector lastV = FloatVector.fromArray(S, x, xb + lastAt).sub(vm).lanewise(VectorOperators.EXP).mul(scale).sub(off);
+                    // ex1 = exp(FloatVector.fromArray(S, x, xb + lastAt).sub(vm)): VectorMath.expNonPositive written out
+                    FloatVector ex1a = FloatVector.fromArray(S, x, xb + lastAt).sub(vm);
+                    FloatVector ex1t = ex1a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                    FloatVector ex1n = ex1t.sub(SHIFTER);
+                    FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, ex1a));
+                    FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
+                            .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
+                    FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
+                            .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                            .blend(0f, ex1a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                    FloatVector lastV = ex1.mul(scale).sub(off);
                     for (int c = 0; c < bound; c += L) {
-                        FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP).mul(scale).sub(off).intoArray(grad, gb + c);
+                        // ex2 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
+                        FloatVector ex2a = FloatVector.fromArray(S, x, xb + c).sub(vm);
+                        FloatVector ex2t = ex2a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                        FloatVector ex2n = ex2t.sub(SHIFTER);
+                        FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, ex2a));
+                        FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
+                                .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
+                        FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f).reinterpretAsInts()
+                                .add(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                                .blend(0f, ex2a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                        ex2.mul(scale).sub(off).intoArray(grad, gb + c);
                     }
                     lastV.intoArray(grad, gb + lastAt);
                 } else {
-                    FloatVector lastV = FloatVector.fromArray(S, x, xb + lastAt).sub(vm).lanewise(VectorOperators.EXP).mul(scale)
+                    // ex3 = exp(FloatVector.fromArray(S, x, xb + lastAt).sub(vm)): VectorMath.expNonPositive written out
+                    FloatVector ex3a = FloatVector.fromArray(S, x, xb + lastAt).sub(vm);
+                    FloatVector ex3t = ex3a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                    FloatVector ex3n = ex3t.sub(SHIFTER);
+                    FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, ex3a));
+                    FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
+                            .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
+                    FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f).reinterpretAsInts()
+                            .add(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                            .blend(0f, ex3a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                    FloatVector lastV = ex3.mul(scale)
                             .sub(off.mul(FloatVector.fromArray(S, w, lastAt)));
                     for (int c = 0; c < bound; c += L) {
-                        FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP).mul(scale)
+                        // ex4 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
+                        FloatVector ex4a = FloatVector.fromArray(S, x, xb + c).sub(vm);
+                        FloatVector ex4t = ex4a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                        FloatVector ex4n = ex4t.sub(SHIFTER);
+                        FloatVector ex4r = ex4n.lanewise(VectorOperators.FMA, -LN2_LO, ex4n.lanewise(VectorOperators.FMA, -LN2_HI, ex4a));
+                        FloatVector ex4q = ex4r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex4r, Q3)
+                                .lanewise(VectorOperators.FMA, ex4r, Q2).lanewise(VectorOperators.FMA, ex4r, Q1).lanewise(VectorOperators.FMA, ex4r, 1f);
+                        FloatVector ex4 = ex4q.lanewise(VectorOperators.FMA, ex4r, 1f).reinterpretAsInts()
+                                .add(ex4t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                                .blend(0f, ex4a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                        ex4.mul(scale)
                                 .sub(off.mul(FloatVector.fromArray(S, w, c))).intoArray(grad, gb + c);
                     }
                     lastV.intoArray(grad, gb + lastAt);
@@ -378,30 +420,62 @@ public final class VectorKernels extends ScalarKernels {
         if (softcap != 0f || xl.classStride() != 1 || ol.classStride() != 1 || classes < L) {
             return false;
         }
-        int bound = S.loopBound(classes);
         for (int r = 0, rows = xl.rows(); r < rows; r++) {
             int xb = xl.rowIndex(r);
             int ob = ol.rowIndex(r);
             float m = rowMax(x, xb, classes);
             double d = rowSumExp(x, xb, classes, m);
-            FloatVector vm = FloatVector.broadcast(S, m);
             if (log) {
-                FloatVector logd = FloatVector.broadcast(S, (float) Math.log(d));
-                FloatVector last = FloatVector.fromArray(S, x, xb + classes - L).sub(vm).sub(logd);
-                for (int c = 0; c < bound; c += L) {
-                    FloatVector.fromArray(S, x, xb + c).sub(vm).sub(logd).intoArray(out, ob + c);
-                }
-                last.intoArray(out, ob + classes - L);
+                writeLogSoftmaxRow(x, xb, classes, m, (float) Math.log(d), out, ob);
             } else {
-                FloatVector inv = FloatVector.broadcast(S, (float) (1.0 / d));
-                FloatVector last = FloatVector.fromArray(S, x, xb + classes - L).sub(vm).lanewise(VectorOperators.EXP).mul(inv);
-                for (int c = 0; c < bound; c += L) {
-                    FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP).mul(inv).intoArray(out, ob + c);
-                }
-                last.intoArray(out, ob + classes - L);
+                writeSoftmaxRow(x, xb, classes, m, (float) (1.0 / d), out, ob);
             }
         }
         return true;
+    }
+
+    /** {@code out = (x − m) − log d} along one contiguous row; the overlapping last vector is computed first, stored last. */
+    private static void writeLogSoftmaxRow(float[] x, int xb, int classes, float m, float logD, float[] out, int ob) {
+        int bound = S.loopBound(classes);
+        FloatVector vm = FloatVector.broadcast(S, m);
+        FloatVector logd = FloatVector.broadcast(S, logD);
+        FloatVector last = FloatVector.fromArray(S, x, xb + classes - L).sub(vm).sub(logd);
+        for (int c = 0; c < bound; c += L) {
+            FloatVector.fromArray(S, x, xb + c).sub(vm).sub(logd).intoArray(out, ob + c);
+        }
+        last.intoArray(out, ob + classes - L);
+    }
+
+    /** {@code out = exp(x − m)·(1/d)} along one contiguous row, as {@link #writeLogSoftmaxRow}. Separate methods keep each within C2's inlining budget. */
+    private static void writeSoftmaxRow(float[] x, int xb, int classes, float m, float invD, float[] out, int ob) {
+        int bound = S.loopBound(classes);
+        FloatVector vm = FloatVector.broadcast(S, m);
+        FloatVector inv = FloatVector.broadcast(S, invD);
+        // ex5 = exp(FloatVector.fromArray(S, x, xb + classes - L).sub(vm)): VectorMath.expNonPositive written out
+        FloatVector ex5a = FloatVector.fromArray(S, x, xb + classes - L).sub(vm);
+        FloatVector ex5t = ex5a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+        FloatVector ex5n = ex5t.sub(SHIFTER);
+        FloatVector ex5r = ex5n.lanewise(VectorOperators.FMA, -LN2_LO, ex5n.lanewise(VectorOperators.FMA, -LN2_HI, ex5a));
+        FloatVector ex5q = ex5r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex5r, Q3)
+                .lanewise(VectorOperators.FMA, ex5r, Q2).lanewise(VectorOperators.FMA, ex5r, Q1).lanewise(VectorOperators.FMA, ex5r, 1f);
+        FloatVector ex5 = ex5q.lanewise(VectorOperators.FMA, ex5r, 1f).reinterpretAsInts()
+                .add(ex5t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                .blend(0f, ex5a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+        FloatVector last = ex5.mul(inv);
+        for (int c = 0; c < bound; c += L) {
+            // ex6 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
+            FloatVector ex6a = FloatVector.fromArray(S, x, xb + c).sub(vm);
+            FloatVector ex6t = ex6a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex6n = ex6t.sub(SHIFTER);
+            FloatVector ex6r = ex6n.lanewise(VectorOperators.FMA, -LN2_LO, ex6n.lanewise(VectorOperators.FMA, -LN2_HI, ex6a));
+            FloatVector ex6q = ex6r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex6r, Q3)
+                    .lanewise(VectorOperators.FMA, ex6r, Q2).lanewise(VectorOperators.FMA, ex6r, Q1).lanewise(VectorOperators.FMA, ex6r, 1f);
+            FloatVector ex6 = ex6q.lanewise(VectorOperators.FMA, ex6r, 1f).reinterpretAsInts()
+                    .add(ex6t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, ex6a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            ex6.mul(inv).intoArray(out, ob + c);
+        }
+        last.intoArray(out, ob + classes - L);
     }
 
     // =====================================================================================================
@@ -641,32 +715,61 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     /**
-     * {@code Σ_c exp(x[xb + c] − m)}, {@code classes ≥ L}: two float accumulators per block of {@link #BLOCK} classes,
-     * blocks added in double; the classes past the last whole vector come from one more vector ending at the last
-     * class, its lanes that were already counted zeroed.
+     * {@code Σ_c exp(x[xb + c] − m)}, {@code classes ≥ L}: two float accumulators per block of {@link #BLOCK}
+     * classes, blocks added in double. The last vector of a row that is not a multiple of L ends at the last class;
+     * its lanes that were already counted become −∞ (exp 0).
+     *
+     * <p>This method is deliberately more than 325 bytecodes (C2's {@code FreqInlineSize}): it is compiled on its
+     * own and called once per row, never inlined into a caller whose other loops would exhaust C2's node budget
+     * (on JDK 17 that left a vector reinterpretation un-intrinsified and boxing).
      */
     static double rowSumExp(float[] x, int xb, int classes, float m) {
         FloatVector vm = FloatVector.broadcast(S, m);
-        int bound = S.loopBound(classes);
         double total = 0;
-        for (int c0 = 0; c0 < bound; c0 += BLOCK) {
-            int end = Math.min(bound, c0 + BLOCK);
+        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
+            int end = Math.min(classes, c0 + BLOCK);
             FloatVector s0 = FloatVector.zero(S);
             FloatVector s1 = s0;
             int c = c0;
-            for (; c + L < end; c += 2 * L) {
-                s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
-                s1 = s1.add(FloatVector.fromArray(S, x, xb + c + L).sub(vm).lanewise(VectorOperators.EXP));
+            for (; c + 2 * L <= end; c += 2 * L) {
+                // ex1 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex1a = FloatVector.fromArray(S, x, xb + c).sub(vm);
+                FloatVector ex1t = ex1a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex1n = ex1t.sub(SHIFTER);
+                FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, ex1a));
+                FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
+                        .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
+                FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
+                        .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex1a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                s0 = s0.add(ex1);
+                // ex2 = exp(FloatVector.fromArray(S, x, xb + c + L).sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex2a = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
+                FloatVector ex2t = ex2a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex2n = ex2t.sub(SHIFTER);
+                FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, ex2a));
+                FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
+                        .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
+                FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f).reinterpretAsInts()
+                        .add(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex2a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                s1 = s1.add(ex2);
             }
-            if (c < end) {
-                s0 = s0.add(FloatVector.fromArray(S, x, xb + c).sub(vm).lanewise(VectorOperators.EXP));
+            for (; c < end; c += L) {
+                VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
+                FloatVector a = FloatVector.fromArray(S, x, xb + Math.min(c, classes - L)).sub(vm).blend(NEG_INF, counted);
+                // ex3 = exp(a): VectorMath.expNonPositive written out
+                FloatVector ex3t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex3n = ex3t.sub(SHIFTER);
+                FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, a));
+                FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
+                        .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
+                FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f).reinterpretAsInts()
+                        .add(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                s0 = s0.add(ex3);
             }
             total += s0.add(s1).reduceLanes(VectorOperators.ADD);
-        }
-        if (bound < classes) {
-            FloatVector e = FloatVector.fromArray(S, x, xb + classes - L).sub(vm).lanewise(VectorOperators.EXP);
-            VectorMask<Float> added = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - bound)));
-            total += FloatVector.zero(S).blend(e, added).reduceLanes(VectorOperators.ADD);
         }
         return total;
     }
@@ -717,7 +820,17 @@ public final class VectorKernels extends ScalarKernels {
                 VectorMask<Float> keep = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)));
                 FloatVector v = FloatVector.broadcast(S, NEG_INF).blend(FloatVector.fromArray(S, x, xb + k), keep);
                 FloatVector t1 = zero.blend(FloatVector.fromArray(S, t, tb + k), keep);
-                dv = dv.add(v.sub(vm).lanewise(VectorOperators.EXP));
+                // ex8 = exp(v.sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex8a = v.sub(vm);
+                FloatVector ex8t = ex8a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex8n = ex8t.sub(SHIFTER);
+                FloatVector ex8r = ex8n.lanewise(VectorOperators.FMA, -LN2_LO, ex8n.lanewise(VectorOperators.FMA, -LN2_HI, ex8a));
+                FloatVector ex8q = ex8r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex8r, Q3)
+                        .lanewise(VectorOperators.FMA, ex8r, Q2).lanewise(VectorOperators.FMA, ex8r, Q1).lanewise(VectorOperators.FMA, ex8r, 1f);
+                FloatVector ex8 = ex8q.lanewise(VectorOperators.FMA, ex8r, 1f).reinterpretAsInts()
+                        .add(ex8t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex8a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                dv = dv.add(ex8);
                 tv = tv.add(t1);
                 // s + e = m − x exactly (TwoSum); p + pe = t·s exactly (FMA)
                 VectorMask<Float> none = t1.compare(VectorOperators.EQ, 0f);
@@ -752,9 +865,29 @@ public final class VectorKernels extends ScalarKernels {
                 int k = Math.min(c, classes - L);
                 FloatVector v = FloatVector.fromArray(S, x, xb + k);
                 FloatVector zv = FloatVector.fromArray(S, z, zb + k);
-                FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
-                FloatVector w = e.add(1f);
-                FloatVector log1p = w.lanewise(VectorOperators.LOG).mul(e).div(w.sub(1f)).blend(e, w.compare(VectorOperators.EQ, 1f));
+                // ex9 = exp(v.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
+                FloatVector ex9a = v.lanewise(VectorOperators.ABS).neg();
+                FloatVector ex9t = ex9a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex9n = ex9t.sub(SHIFTER);
+                FloatVector ex9r = ex9n.lanewise(VectorOperators.FMA, -LN2_LO, ex9n.lanewise(VectorOperators.FMA, -LN2_HI, ex9a));
+                FloatVector ex9q = ex9r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex9r, Q3)
+                        .lanewise(VectorOperators.FMA, ex9r, Q2).lanewise(VectorOperators.FMA, ex9r, Q1).lanewise(VectorOperators.FMA, ex9r, 1f);
+                FloatVector ex9 = ex9q.lanewise(VectorOperators.FMA, ex9r, 1f).reinterpretAsInts()
+                        .add(ex9t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex9a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                FloatVector e = ex9;
+                // lp10 = log1p(e): VectorMath.log1pUnit written out
+                FloatVector lp10u = e.add(1f);
+                VectorMask<Float> lp10twice = lp10u.compare(VectorOperators.GT, SQRT2);
+                FloatVector lp10f = lp10u.blend(lp10u.mul(0.5f), lp10twice).sub(1f);
+                FloatVector lp10f2 = lp10f.mul(lp10f);
+                FloatVector lp10p = lp10f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lp10f, P5)
+                        .lanewise(VectorOperators.FMA, lp10f, P4).lanewise(VectorOperators.FMA, lp10f, P3).lanewise(VectorOperators.FMA, lp10f, P2)
+                        .lanewise(VectorOperators.FMA, lp10f, P1).lanewise(VectorOperators.FMA, lp10f, P0);
+                FloatVector lp10 = lp10p.mul(lp10f).lanewise(VectorOperators.FMA, lp10f2, lp10f2.mul(-0.5f)).add(lp10f)
+                        .add(FloatVector.zero(S).blend(LN2, lp10twice))
+                        .add(lp10u.neg().add(2f).mul(e.sub(lp10u.sub(1f))));
+                FloatVector log1p = lp10;
                 // (max(x,0) − x·z + log1p)/C with x scaled first, so a finite mean cannot overflow on the way
                 FloatVector vs = v.mul(inv);
                 FloatVector l = vs.neg().lanewise(VectorOperators.FMA, zv, vs.max(0f)).add(log1p.mul(inv));
@@ -838,8 +971,28 @@ public final class VectorKernels extends ScalarKernels {
             for (int c = c0; c < end; c += w) {
                 int k = Math.min(c, classes - w);
                 IntVector iv = ShortVector.fromArray(SS, x, xb + k).reinterpretAsInts();
-                FloatVector lo = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
-                FloatVector hi = iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                // ex11 = exp(iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex11a = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().sub(vm);
+                FloatVector ex11t = ex11a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex11n = ex11t.sub(SHIFTER);
+                FloatVector ex11r = ex11n.lanewise(VectorOperators.FMA, -LN2_LO, ex11n.lanewise(VectorOperators.FMA, -LN2_HI, ex11a));
+                FloatVector ex11q = ex11r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex11r, Q3)
+                        .lanewise(VectorOperators.FMA, ex11r, Q2).lanewise(VectorOperators.FMA, ex11r, Q1).lanewise(VectorOperators.FMA, ex11r, 1f);
+                FloatVector ex11 = ex11q.lanewise(VectorOperators.FMA, ex11r, 1f).reinterpretAsInts()
+                        .add(ex11t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex11a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                FloatVector lo = ex11;
+                // ex12 = exp(iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats().sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex12a = iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats().sub(vm);
+                FloatVector ex12t = ex12a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex12n = ex12t.sub(SHIFTER);
+                FloatVector ex12r = ex12n.lanewise(VectorOperators.FMA, -LN2_LO, ex12n.lanewise(VectorOperators.FMA, -LN2_HI, ex12a));
+                FloatVector ex12q = ex12r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex12r, Q3)
+                        .lanewise(VectorOperators.FMA, ex12r, Q2).lanewise(VectorOperators.FMA, ex12r, Q1).lanewise(VectorOperators.FMA, ex12r, 1f);
+                FloatVector ex12 = ex12q.lanewise(VectorOperators.FMA, ex12r, 1f).reinterpretAsInts()
+                        .add(ex12t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex12a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                FloatVector hi = ex12;
                 // the overlapping last load: elements already counted (index < 2L − rem) are dropped; all kept elsewhere
                 float first = (float) (w - Math.min(w, classes - c));
                 acc = acc.add(FloatVector.zero(S).blend(lo, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.GE, first)))
@@ -864,14 +1017,32 @@ public final class VectorKernels extends ScalarKernels {
                 IntVector em = h.lanewise(VectorOperators.AND, 0x7fff);
                 IntVector bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                         .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
-                FloatVector lo = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16))
-                        .reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                // ex13 = exp(bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex13a = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm);
+                FloatVector ex13t = ex13a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex13n = ex13t.sub(SHIFTER);
+                FloatVector ex13r = ex13n.lanewise(VectorOperators.FMA, -LN2_LO, ex13n.lanewise(VectorOperators.FMA, -LN2_HI, ex13a));
+                FloatVector ex13q = ex13r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex13r, Q3)
+                        .lanewise(VectorOperators.FMA, ex13r, Q2).lanewise(VectorOperators.FMA, ex13r, Q1).lanewise(VectorOperators.FMA, ex13r, 1f);
+                FloatVector ex13 = ex13q.lanewise(VectorOperators.FMA, ex13r, 1f).reinterpretAsInts()
+                        .add(ex13t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex13a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                FloatVector lo = ex13;
                 h = iv.lanewise(VectorOperators.LSHR, 16);
                 em = h.lanewise(VectorOperators.AND, 0x7fff);
                 bits = em.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
                         .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
-                FloatVector hi = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16))
-                        .reinterpretAsFloats().sub(vm).lanewise(VectorOperators.EXP);
+                // ex14 = exp(bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex14a = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm);
+                FloatVector ex14t = ex14a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex14n = ex14t.sub(SHIFTER);
+                FloatVector ex14r = ex14n.lanewise(VectorOperators.FMA, -LN2_LO, ex14n.lanewise(VectorOperators.FMA, -LN2_HI, ex14a));
+                FloatVector ex14q = ex14r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex14r, Q3)
+                        .lanewise(VectorOperators.FMA, ex14r, Q2).lanewise(VectorOperators.FMA, ex14r, Q1).lanewise(VectorOperators.FMA, ex14r, 1f);
+                FloatVector ex14 = ex14q.lanewise(VectorOperators.FMA, ex14r, 1f).reinterpretAsInts()
+                        .add(ex14t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex14a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                FloatVector hi = ex14;
                 float first = (float) (w - Math.min(w, classes - c));
                 acc = acc.add(FloatVector.zero(S).blend(lo, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.GE, first)))
                         .add(FloatVector.zero(S).blend(hi, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.GE, first)));
@@ -920,7 +1091,17 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
             FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
             // compensated (Kahan) sum of the exponentials (each in [0, 1]): the error does not grow with C
-            FloatVector u = v.sub(vm).lanewise(VectorOperators.EXP).sub(dc);
+            // ex15 = exp(v.sub(vm)): VectorMath.expNonPositive written out
+            FloatVector ex15a = v.sub(vm);
+            FloatVector ex15t = ex15a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex15n = ex15t.sub(SHIFTER);
+            FloatVector ex15r = ex15n.lanewise(VectorOperators.FMA, -LN2_LO, ex15n.lanewise(VectorOperators.FMA, -LN2_HI, ex15a));
+            FloatVector ex15q = ex15r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex15r, Q3)
+                    .lanewise(VectorOperators.FMA, ex15r, Q2).lanewise(VectorOperators.FMA, ex15r, Q1).lanewise(VectorOperators.FMA, ex15r, 1f);
+            FloatVector ex15 = ex15q.lanewise(VectorOperators.FMA, ex15r, 1f).reinterpretAsInts()
+                    .add(ex15t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, ex15a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector u = ex15.sub(dc);
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
             d = sum;
@@ -973,7 +1154,17 @@ public final class VectorKernels extends ScalarKernels {
         for (int c = 0; c < classes; c++) {
             int i = xb + c * xs;
             FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
-            FloatVector u = v.sub(vm).lanewise(VectorOperators.EXP).sub(dc);
+            // ex16 = exp(v.sub(vm)): VectorMath.expNonPositive written out
+            FloatVector ex16a = v.sub(vm);
+            FloatVector ex16t = ex16a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex16n = ex16t.sub(SHIFTER);
+            FloatVector ex16r = ex16n.lanewise(VectorOperators.FMA, -LN2_LO, ex16n.lanewise(VectorOperators.FMA, -LN2_HI, ex16a));
+            FloatVector ex16q = ex16r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex16r, Q3)
+                    .lanewise(VectorOperators.FMA, ex16r, Q2).lanewise(VectorOperators.FMA, ex16r, Q1).lanewise(VectorOperators.FMA, ex16r, 1f);
+            FloatVector ex16 = ex16q.lanewise(VectorOperators.FMA, ex16r, 1f).reinterpretAsInts()
+                    .add(ex16t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, ex16a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector u = ex16.sub(dc);
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
             d = sum;
@@ -1001,9 +1192,29 @@ public final class VectorKernels extends ScalarKernels {
             int k = zb + c * zs;
             FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
             FloatVector zv = zls == 1 ? FloatVector.fromArray(S, z, k) : FloatVector.fromArray(S, z, k, zmap, 0);
-            FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
-            FloatVector w = e.add(1f);
-            FloatVector log1p = w.lanewise(VectorOperators.LOG).mul(e).div(w.sub(1f)).blend(e, w.compare(VectorOperators.EQ, 1f));
+            // ex17 = exp(v.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
+            FloatVector ex17a = v.lanewise(VectorOperators.ABS).neg();
+            FloatVector ex17t = ex17a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex17n = ex17t.sub(SHIFTER);
+            FloatVector ex17r = ex17n.lanewise(VectorOperators.FMA, -LN2_LO, ex17n.lanewise(VectorOperators.FMA, -LN2_HI, ex17a));
+            FloatVector ex17q = ex17r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex17r, Q3)
+                    .lanewise(VectorOperators.FMA, ex17r, Q2).lanewise(VectorOperators.FMA, ex17r, Q1).lanewise(VectorOperators.FMA, ex17r, 1f);
+            FloatVector ex17 = ex17q.lanewise(VectorOperators.FMA, ex17r, 1f).reinterpretAsInts()
+                    .add(ex17t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, ex17a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector e = ex17;
+            // lp18 = log1p(e): VectorMath.log1pUnit written out
+            FloatVector lp18u = e.add(1f);
+            VectorMask<Float> lp18twice = lp18u.compare(VectorOperators.GT, SQRT2);
+            FloatVector lp18f = lp18u.blend(lp18u.mul(0.5f), lp18twice).sub(1f);
+            FloatVector lp18f2 = lp18f.mul(lp18f);
+            FloatVector lp18p = lp18f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lp18f, P5)
+                    .lanewise(VectorOperators.FMA, lp18f, P4).lanewise(VectorOperators.FMA, lp18f, P3).lanewise(VectorOperators.FMA, lp18f, P2)
+                    .lanewise(VectorOperators.FMA, lp18f, P1).lanewise(VectorOperators.FMA, lp18f, P0);
+            FloatVector lp18 = lp18p.mul(lp18f).lanewise(VectorOperators.FMA, lp18f2, lp18f2.mul(-0.5f)).add(lp18f)
+                    .add(FloatVector.zero(S).blend(LN2, lp18twice))
+                    .add(lp18u.neg().add(2f).mul(e.sub(lp18u.sub(1f))));
+            FloatVector log1p = lp18;
             FloatVector vs = v.mul(inv); // x scaled by 1/C first, as in sigmoidMeanRow
             FloatVector u = vs.neg().lanewise(VectorOperators.FMA, zv, vs.max(0f)).add(log1p.mul(inv)).sub(comp);
             FloatVector sum = acc.add(u);
@@ -1176,11 +1387,30 @@ public final class VectorKernels extends ScalarKernels {
                 int k = Math.min(k0, len - L);
                 FloatVector v = FloatVector.fromArray(S, x, xb + k);
                 FloatVector zv = FloatVector.fromArray(S, z, zb + k);
-                // log1p(e) for e = exp(−|x|) in (0, 1] as log(w)·e/(w − 1), w = 1 + e (w − 1 exact), e where w == 1;
-                // LOG1P itself is not intrinsified on JDK 17
-                FloatVector e = v.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
-                FloatVector w = e.add(1f);
-                FloatVector log1p = w.lanewise(VectorOperators.LOG).mul(e).div(w.sub(1f)).blend(e, w.compare(VectorOperators.EQ, 1f));
+                // log1p(e) for e = exp(−|x|) in [0, 1]; LOG1P itself is not intrinsified on JDK 17
+                // ex19 = exp(v.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
+                FloatVector ex19a = v.lanewise(VectorOperators.ABS).neg();
+                FloatVector ex19t = ex19a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex19n = ex19t.sub(SHIFTER);
+                FloatVector ex19r = ex19n.lanewise(VectorOperators.FMA, -LN2_LO, ex19n.lanewise(VectorOperators.FMA, -LN2_HI, ex19a));
+                FloatVector ex19q = ex19r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex19r, Q3)
+                        .lanewise(VectorOperators.FMA, ex19r, Q2).lanewise(VectorOperators.FMA, ex19r, Q1).lanewise(VectorOperators.FMA, ex19r, 1f);
+                FloatVector ex19 = ex19q.lanewise(VectorOperators.FMA, ex19r, 1f).reinterpretAsInts()
+                        .add(ex19t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex19a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                FloatVector e = ex19;
+                // lp20 = log1p(e): VectorMath.log1pUnit written out
+                FloatVector lp20u = e.add(1f);
+                VectorMask<Float> lp20twice = lp20u.compare(VectorOperators.GT, SQRT2);
+                FloatVector lp20f = lp20u.blend(lp20u.mul(0.5f), lp20twice).sub(1f);
+                FloatVector lp20f2 = lp20f.mul(lp20f);
+                FloatVector lp20p = lp20f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lp20f, P5)
+                        .lanewise(VectorOperators.FMA, lp20f, P4).lanewise(VectorOperators.FMA, lp20f, P3).lanewise(VectorOperators.FMA, lp20f, P2)
+                        .lanewise(VectorOperators.FMA, lp20f, P1).lanewise(VectorOperators.FMA, lp20f, P0);
+                FloatVector lp20 = lp20p.mul(lp20f).lanewise(VectorOperators.FMA, lp20f2, lp20f2.mul(-0.5f)).add(lp20f)
+                        .add(FloatVector.zero(S).blend(LN2, lp20twice))
+                        .add(lp20u.neg().add(2f).mul(e.sub(lp20u.sub(1f))));
+                FloatVector log1p = lp20;
                 // max(x,0) − x·z with one rounding (fused): no cancellation for z near 1, no overflow of x·z
                 v.neg().lanewise(VectorOperators.FMA, zv, v.max(0f)).add(log1p).intoArray(out, ob + k);
                 if (k == len - L) {
