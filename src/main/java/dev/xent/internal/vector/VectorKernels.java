@@ -670,8 +670,15 @@ public final class VectorKernels extends ScalarKernels {
             case SPARSE_SOFTMAX:
                 if (classes == 2 && xs == 1 && xls == 2 && yls == 1 && ols == 1 && count == L) {
                     sparsePairTile(x, xb, y, yb, out, ob);
-                } else if (count != L || ols != 1 || out == x || !sparseLabelShiftTile(x, xb, xs, xls, classes, y, yb, yls, out, ob)) {
-                    sparseSoftmaxTile(x, xb, xs, xls, classes, y, yb, yls, out, ob, ols, count);
+                } else if (count == L && ols == 1 && (xls == 1 && yls == 1 || xs == 1)) {
+                    // one pass; lanes whose sums left the safe range come back NaN and are refilled by two passes
+                    boolean all = xls == 1 && yls == 1 ? sparseInnerShiftTile(x, xb, xs, classes, y, yb, out, ob)
+                            : sparseRowsShiftTile(x, xb, xls, classes, y, yb, yls, out, ob);
+                    if (!all) {
+                        sparseSoftmaxTile(x, xb, xs, xls, classes, y, yb, yls, out, ob, ols, count, true);
+                    }
+                } else {
+                    sparseSoftmaxTile(x, xb, xs, xls, classes, y, yb, yls, out, ob, ols, count, false);
                 }
                 break;
             case SIGMOID_MEAN:
@@ -1202,50 +1209,100 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     /**
-     * Sparse softmax CE of a full tile (L rows, one per lane, losses contiguous) in one pass over the classes:
-     * the shift is the label's own logit, {@code loss = log Σ_c exp(x_c − x_label)}, which needs no maximum pass
-     * and has no cancellation in {@code lse − x_label}. Each {@code x_c − x_label} is capped at 88, so a sum above
-     * 1e37 means a term could have overflowed: then (and for NaN or infinite logits) it returns false and the
-     * two-pass tile recomputes the tile with the maximum as the shift. The labels' logits are read with scalar
-     * loads into {@code out}, which the losses overwrite.
+     * Sparse softmax CE of a full tile (L neighbouring inner positions, one per lane, plain loads, losses
+     * contiguous) shifted by the label's own logit: {@code loss = log Σ_c exp(x_c − x_label)}, which needs no
+     * maximum pass and has no cancellation in {@code lse − x_label}. Each {@code x_c − x_label} is capped at 88, so
+     * a sum above 1e37 means a term could have overflowed: then (and for NaN or infinite logits) it returns false
+     * and the two-pass tile recomputes the tile with the maximum as the shift.
      */
-    private static boolean sparseLabelShiftTile(float[] x, int xb, int xs, int xls, int classes, int[] y, int yb, int yls,
+    private static boolean sparseInnerShiftTile(float[] x, int xb, int xs, int classes, int[] y, int yb,
                                                 float[] out, int ob) {
-        for (int j = 0; j < L; j++) {
-            out[ob + j] = x[xb + j * xls + y[yb + j * yls] * xs];
+        FloatVector yv = IntVector.fromArray(SI, y, yb).reinterpretAsFloats();
+        FloatVector xy = FloatVector.zero(S);
+        for (int c = 0; c < classes; c++) {
+            xy = xy.blend(FloatVector.fromArray(S, x, xb + c * xs), yv.compare(VectorOperators.EQ, labelBits(c)));
         }
-        FloatVector xy = FloatVector.fromArray(S, out, ob);
-        int[] xmap = LANE_MAPS[xls];
         FloatVector d = FloatVector.zero(S);
         FloatVector dc = d;
         for (int c = 0; c < classes; c++) {
-            int i = xb + c * xs;
-            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
-            FloatVector a = v.sub(xy);
+            FloatVector a = FloatVector.fromArray(S, x, xb + c * xs).sub(xy);
             a = a.blend(88f, a.compare(VectorOperators.GT, 88f));
-            // ex3 = exp(a): VectorMath.expNonPositive written out
-            FloatVector ex3t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex3n = ex3t.sub(SHIFTER);
-            FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, a));
-            FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
-                    .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
-            FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f).reinterpretAsInts()
-                    .add(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            // ex1 = exp(a): VectorMath.expNonPositive written out
+            FloatVector ex1t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex1n = ex1t.sub(SHIFTER);
+            FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, a));
+            FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
+                    .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
+            FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
+                    .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
                     .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-            FloatVector u = ex3.sub(dc);
+            FloatVector u = ex1.sub(dc);
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
             d = sum;
         }
-        if (!d.compare(VectorOperators.LE, 1e37f).allTrue()) {
-            return false;
+        VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f);
+        FloatVector.broadcast(S, Float.NaN).blend(d.lanewise(VectorOperators.LOG), good).intoArray(out, ob);
+        return good.allTrue();
+    }
+
+    /**
+     * The same for L neighbouring rows of {@code C < L} classes, gathered: one gather per class (gathers are the
+     * cost here). The shift is the first class's logit, {@code d = Σ_c exp(x_c − x_0)}, and the label's logit is
+     * picked up on the way; the loss is {@code log(d·exp(x_0 − x_label))}, the same sum shifted by the label's logit
+     * without the cancellation of {@code log d − (x_label − x_0)}. Capped terms, {@code d > 1e37}, a product
+     * outside {@code [0.5, 1e37]} (it is at least 1 exactly) or NaN return false, as above.
+     */
+    private static boolean sparseRowsShiftTile(float[] x, int xb, int xls, int classes, int[] y, int yb, int yls,
+                                               float[] out, int ob) {
+        int[] xmap = LANE_MAPS[xls];
+        FloatVector yv = (yls == 1 ? IntVector.fromArray(SI, y, yb) : IntVector.fromArray(SI, y, yb, LANE_MAPS[yls], 0))
+                .reinterpretAsFloats();
+        FloatVector x0 = FloatVector.fromArray(S, x, xb, xmap, 0);
+        FloatVector xy = x0;
+        FloatVector d = FloatVector.zero(S);
+        FloatVector dc = d;
+        for (int c = 0; c < classes; c++) {
+            FloatVector v = FloatVector.fromArray(S, x, xb + c, xmap, 0);
+            xy = xy.blend(v, yv.compare(VectorOperators.EQ, labelBits(c)));
+            FloatVector a = v.sub(x0);
+            a = a.blend(88f, a.compare(VectorOperators.GT, 88f));
+            // ex2 = exp(a): VectorMath.expNonPositive written out
+            FloatVector ex2t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex2n = ex2t.sub(SHIFTER);
+            FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, a));
+            FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
+                    .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
+            FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f).reinterpretAsInts()
+                    .add(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector u = ex2.sub(dc);
+            FloatVector sum = d.add(u);
+            dc = sum.sub(d).sub(u);
+            d = sum;
         }
-        d.lanewise(VectorOperators.LOG).intoArray(out, ob);
-        return true;
+        FloatVector b = x0.sub(xy);
+        b = b.blend(88f, b.compare(VectorOperators.GT, 88f));
+        // ex3 = exp(b): VectorMath.expNonPositive written out
+        FloatVector ex3t = b.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+        FloatVector ex3n = ex3t.sub(SHIFTER);
+        FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, b));
+        FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
+                .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
+        FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f).reinterpretAsInts()
+                .add(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                .blend(0f, b.compare(VectorOperators.LT, EXP_UNDERFLOW));
+        FloatVector product = d.mul(ex3);
+        // good lanes: both sums in range (false for NaN); the others are NaN here and refilled by the two-pass tile
+        FloatVector ok = FloatVector.zero(S).blend(1f, d.compare(VectorOperators.LE, 1e37f))
+                .blend(0f, product.compare(VectorOperators.LT, 0.5f)).blend(0f, product.compare(VectorOperators.GT, 1e37f));
+        VectorMask<Float> good = ok.compare(VectorOperators.EQ, 1f).and(product.compare(VectorOperators.EQ, product));
+        FloatVector.broadcast(S, Float.NaN).blend(product.lanewise(VectorOperators.LOG), good).intoArray(out, ob);
+        return good.allTrue();
     }
 
     private static void sparseSoftmaxTile(float[] x, int xb, int xs, int xls, int classes, int[] y, int yb, int yls,
-                                          float[] out, int ob, int ols, int count) {
+                                          float[] out, int ob, int ols, int count, boolean refill) {
         int[] xmap = LANE_MAPS[xls];
         FloatVector yv = (yls == 1 ? IntVector.fromArray(SI, y, yb) : IntVector.fromArray(SI, y, yb, LANE_MAPS[yls], 0))
                 .reinterpretAsFloats();
@@ -1279,7 +1336,10 @@ public final class VectorKernels extends ScalarKernels {
         }
         FloatVector result = vm.sub(xy).add(d.lanewise(VectorOperators.LOG));
         if (count == L && ols == 1) {
-            result.intoArray(out, ob);
+            // refill: keep the lanes a one-pass tile already wrote (not NaN), so that each row's value depends on
+            // its own logits only, not on which rows share its tile; otherwise (refill = false) overwrite all
+            FloatVector prev = FloatVector.fromArray(S, out, ob).add(refill ? 0f : Float.NaN);
+            prev.blend(result, prev.compare(VectorOperators.NE, prev)).intoArray(out, ob);
         } else {
             for (int j = 0; j < count; j++) {
                 out[ob + j * ols] = result.lane(j);
