@@ -1,0 +1,74 @@
+package dev.xent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A row's loss depends on its own logits only, not on which rows share its vector tile: the same rows computed as
+ * part of batches that start at different rows (so the tiles group them differently, and rows with extreme logits
+ * that send their own lanes to the two-pass fallback sit in different tiles) give the same bits. This is what makes
+ * {@link ParallelCrossEntropy} results independent of the number of threads.
+ */
+class TileGroupingTest {
+
+    static final int[] CLASSES = {2, 3, 5, 10, 15, 17};
+
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void sparseSoftmaxRowsDoNotDependOnTheirTileMates(CrossEntropy ce) {
+        for (int c : CLASSES) {
+            SplittableRandom rnd = new SplittableRandom(31 * c);
+            float[][] patterns = ExtremeValuesTest.logitRows(c, rnd);
+            int rows = 75;
+            float[] x = new float[rows * c];
+            int[] y = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                // every fifth row extreme, the others ordinary logits of a wide spread
+                for (int j = 0; j < c; j++) {
+                    x[r * c + j] = r % 5 == 2 ? patterns[(r / 5) % patterns.length][j] : TestSupport.gaussian(rnd) * 8;
+                }
+                y[r] = rnd.nextInt(c);
+            }
+            for (boolean channelsFirst : new boolean[] {false, true}) {
+                float[] xs = channelsFirst ? transpose(x, rows, c) : x;
+                float[] whole = new float[rows];
+                ce.sparseSoftmaxCrossEntropyWithLogits(xs, layout(channelsFirst, rows, c, 0, rows), y,
+                        perRow(channelsFirst, 0, rows), whole, perRow(channelsFirst, 0, rows));
+                for (int start = 1; start <= 17; start++) {
+                    int n = rows - start;
+                    float[] part = new float[n];
+                    ce.sparseSoftmaxCrossEntropyWithLogits(xs, layout(channelsFirst, rows, c, start, n), y,
+                            perRow(channelsFirst, start, n), part, perRow(channelsFirst, 0, n));
+                    for (int r = 0; r < n; r++) {
+                        assertEquals(Float.floatToIntBits(whole[start + r]), Float.floatToIntBits(part[r]),
+                                "C=" + c + (channelsFirst ? " channels first" : " rows") + ", row " + (start + r)
+                                        + " of a batch starting at row " + start + ": " + part[r] + " vs " + whole[start + r]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Rows {@code [start, start + n)} of an {@code [N, C]} batch, or of the same data stored {@code [1, C, N]}. */
+    static Layout layout(boolean channelsFirst, int rows, int c, int start, int n) {
+        return channelsFirst ? Layout.of(start, 1, rows * c, c, rows, n, 1) : Layout.rows(n, c, start * c, c);
+    }
+
+    /** n contiguous per-row values from {@code offset}, shaped to match {@link #layout}. */
+    static Layout perRow(boolean channelsFirst, int offset, int n) {
+        return channelsFirst ? Layout.of(offset, 1, n, 1, 1, n, 1) : Layout.rows(n, 1, offset, 1);
+    }
+
+    static float[] transpose(float[] x, int rows, int c) {
+        float[] t = new float[x.length];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < c; j++) {
+                t[j * rows + r] = x[r * c + j];
+            }
+        }
+        return t;
+    }
+}
