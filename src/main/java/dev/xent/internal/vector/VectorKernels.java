@@ -937,8 +937,40 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector zv = FloatVector.fromArray(S, z, zb + k);
                 FloatVector pc = v.max(eps).min(hi);
                 FloatVector qc = v.neg().add(1f).max(eps).min(hi);
-                FloatVector l = zv.mul(pc.lanewise(VectorOperators.LOG))
-                        .add(zv.neg().add(1f).mul(qc.lanewise(VectorOperators.LOG))).mul(-inv);
+                // lg1 = log(pc): VectorMath.logPositive written out
+                VectorMask<Float> lg1sub = pc.compare(VectorOperators.LT, Float.MIN_NORMAL);
+                IntVector lg1bits = pc.blend(pc.mul(0x1p23f), lg1sub).reinterpretAsInts();
+                IntVector lg1k = lg1bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg1f = lg1bits.sub(lg1k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg1kf = lg1k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                lg1kf = lg1kf.blend(lg1kf.sub(23f), lg1sub);
+                FloatVector lg1f2 = lg1f.mul(lg1f);
+                FloatVector lg1p = lg1f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg1f, P5)
+                        .lanewise(VectorOperators.FMA, lg1f, P4).lanewise(VectorOperators.FMA, lg1f, P3).lanewise(VectorOperators.FMA, lg1f, P2)
+                        .lanewise(VectorOperators.FMA, lg1f, P1).lanewise(VectorOperators.FMA, lg1f, P0);
+                FloatVector lg1l1 = lg1p.mul(lg1f).lanewise(VectorOperators.FMA, lg1f2, lg1f2.mul(-0.5f)).add(lg1f);
+                FloatVector lg1 = lg1kf.lanewise(VectorOperators.FMA, LN2_HI, lg1kf.lanewise(VectorOperators.FMA, LN2_LO, lg1l1))
+                        .blend(Float.NEGATIVE_INFINITY, pc.compare(VectorOperators.EQ, 0f))
+                        .blend(Float.POSITIVE_INFINITY, pc.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                        .blend(Float.NaN, pc.compare(VectorOperators.GE, 0f).not());
+                // lg2 = log(qc): VectorMath.logPositive written out
+                VectorMask<Float> lg2sub = qc.compare(VectorOperators.LT, Float.MIN_NORMAL);
+                IntVector lg2bits = qc.blend(qc.mul(0x1p23f), lg2sub).reinterpretAsInts();
+                IntVector lg2k = lg2bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg2f = lg2bits.sub(lg2k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg2kf = lg2k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                lg2kf = lg2kf.blend(lg2kf.sub(23f), lg2sub);
+                FloatVector lg2f2 = lg2f.mul(lg2f);
+                FloatVector lg2p = lg2f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg2f, P5)
+                        .lanewise(VectorOperators.FMA, lg2f, P4).lanewise(VectorOperators.FMA, lg2f, P3).lanewise(VectorOperators.FMA, lg2f, P2)
+                        .lanewise(VectorOperators.FMA, lg2f, P1).lanewise(VectorOperators.FMA, lg2f, P0);
+                FloatVector lg2l1 = lg2p.mul(lg2f).lanewise(VectorOperators.FMA, lg2f2, lg2f2.mul(-0.5f)).add(lg2f);
+                FloatVector lg2 = lg2kf.lanewise(VectorOperators.FMA, LN2_HI, lg2kf.lanewise(VectorOperators.FMA, LN2_LO, lg2l1))
+                        .blend(Float.NEGATIVE_INFINITY, qc.compare(VectorOperators.EQ, 0f))
+                        .blend(Float.POSITIVE_INFINITY, qc.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                        .blend(Float.NaN, qc.compare(VectorOperators.GE, 0f).not());
+                FloatVector l = zv.mul(lg1)
+                        .add(zv.neg().add(1f).mul(lg2)).mul(-inv);
                 // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
                 acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
             }
@@ -957,7 +989,23 @@ public final class VectorKernels extends ScalarKernels {
             for (int c = c0; c < end; c += L) {
                 int k = Math.min(c, classes - L);
                 FloatVector q = FloatVector.fromArray(S, p, pb + k).div(vs).max(eps).min(1f - eps);
-                FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(q.lanewise(VectorOperators.LOG));
+                // lg3 = log(q): VectorMath.logPositive written out
+                VectorMask<Float> lg3sub = q.compare(VectorOperators.LT, Float.MIN_NORMAL);
+                IntVector lg3bits = q.blend(q.mul(0x1p23f), lg3sub).reinterpretAsInts();
+                IntVector lg3k = lg3bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg3f = lg3bits.sub(lg3k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg3kf = lg3k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                lg3kf = lg3kf.blend(lg3kf.sub(23f), lg3sub);
+                FloatVector lg3f2 = lg3f.mul(lg3f);
+                FloatVector lg3p = lg3f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg3f, P5)
+                        .lanewise(VectorOperators.FMA, lg3f, P4).lanewise(VectorOperators.FMA, lg3f, P3).lanewise(VectorOperators.FMA, lg3f, P2)
+                        .lanewise(VectorOperators.FMA, lg3f, P1).lanewise(VectorOperators.FMA, lg3f, P0);
+                FloatVector lg3l1 = lg3p.mul(lg3f).lanewise(VectorOperators.FMA, lg3f2, lg3f2.mul(-0.5f)).add(lg3f);
+                FloatVector lg3 = lg3kf.lanewise(VectorOperators.FMA, LN2_HI, lg3kf.lanewise(VectorOperators.FMA, LN2_LO, lg3l1))
+                        .blend(Float.NEGATIVE_INFINITY, q.compare(VectorOperators.EQ, 0f))
+                        .blend(Float.POSITIVE_INFINITY, q.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                        .blend(Float.NaN, q.compare(VectorOperators.GE, 0f).not());
+                FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(lg3);
                 // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
                 acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
             }
@@ -1414,8 +1462,40 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector zv = zls == 1 ? FloatVector.fromArray(S, z, k) : FloatVector.fromArray(S, z, k, zmap, 0);
             FloatVector pc = v.max(eps).min(hi);
             FloatVector qc = v.neg().add(1f).max(eps).min(hi);
-            FloatVector u = zv.mul(pc.lanewise(VectorOperators.LOG))
-                    .add(zv.neg().add(1f).mul(qc.lanewise(VectorOperators.LOG))).mul(-inv).sub(comp);
+            // lg4 = log(pc): VectorMath.logPositive written out
+            VectorMask<Float> lg4sub = pc.compare(VectorOperators.LT, Float.MIN_NORMAL);
+            IntVector lg4bits = pc.blend(pc.mul(0x1p23f), lg4sub).reinterpretAsInts();
+            IntVector lg4k = lg4bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+            FloatVector lg4f = lg4bits.sub(lg4k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+            FloatVector lg4kf = lg4k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+            lg4kf = lg4kf.blend(lg4kf.sub(23f), lg4sub);
+            FloatVector lg4f2 = lg4f.mul(lg4f);
+            FloatVector lg4p = lg4f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg4f, P5)
+                    .lanewise(VectorOperators.FMA, lg4f, P4).lanewise(VectorOperators.FMA, lg4f, P3).lanewise(VectorOperators.FMA, lg4f, P2)
+                    .lanewise(VectorOperators.FMA, lg4f, P1).lanewise(VectorOperators.FMA, lg4f, P0);
+            FloatVector lg4l1 = lg4p.mul(lg4f).lanewise(VectorOperators.FMA, lg4f2, lg4f2.mul(-0.5f)).add(lg4f);
+            FloatVector lg4 = lg4kf.lanewise(VectorOperators.FMA, LN2_HI, lg4kf.lanewise(VectorOperators.FMA, LN2_LO, lg4l1))
+                    .blend(Float.NEGATIVE_INFINITY, pc.compare(VectorOperators.EQ, 0f))
+                    .blend(Float.POSITIVE_INFINITY, pc.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                    .blend(Float.NaN, pc.compare(VectorOperators.GE, 0f).not());
+            // lg5 = log(qc): VectorMath.logPositive written out
+            VectorMask<Float> lg5sub = qc.compare(VectorOperators.LT, Float.MIN_NORMAL);
+            IntVector lg5bits = qc.blend(qc.mul(0x1p23f), lg5sub).reinterpretAsInts();
+            IntVector lg5k = lg5bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+            FloatVector lg5f = lg5bits.sub(lg5k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+            FloatVector lg5kf = lg5k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+            lg5kf = lg5kf.blend(lg5kf.sub(23f), lg5sub);
+            FloatVector lg5f2 = lg5f.mul(lg5f);
+            FloatVector lg5p = lg5f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg5f, P5)
+                    .lanewise(VectorOperators.FMA, lg5f, P4).lanewise(VectorOperators.FMA, lg5f, P3).lanewise(VectorOperators.FMA, lg5f, P2)
+                    .lanewise(VectorOperators.FMA, lg5f, P1).lanewise(VectorOperators.FMA, lg5f, P0);
+            FloatVector lg5l1 = lg5p.mul(lg5f).lanewise(VectorOperators.FMA, lg5f2, lg5f2.mul(-0.5f)).add(lg5f);
+            FloatVector lg5 = lg5kf.lanewise(VectorOperators.FMA, LN2_HI, lg5kf.lanewise(VectorOperators.FMA, LN2_LO, lg5l1))
+                    .blend(Float.NEGATIVE_INFINITY, qc.compare(VectorOperators.EQ, 0f))
+                    .blend(Float.POSITIVE_INFINITY, qc.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                    .blend(Float.NaN, qc.compare(VectorOperators.GE, 0f).not());
+            FloatVector u = zv.mul(lg4)
+                    .add(zv.neg().add(1f).mul(lg5)).mul(-inv).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
             comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
@@ -1453,7 +1533,23 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
             FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
             FloatVector q = v.div(s).max(eps).min(1f - eps);
-            FloatVector u = tv.mul(q.lanewise(VectorOperators.LOG)).sub(comp);
+            // lg6 = log(q): VectorMath.logPositive written out
+            VectorMask<Float> lg6sub = q.compare(VectorOperators.LT, Float.MIN_NORMAL);
+            IntVector lg6bits = q.blend(q.mul(0x1p23f), lg6sub).reinterpretAsInts();
+            IntVector lg6k = lg6bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+            FloatVector lg6f = lg6bits.sub(lg6k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+            FloatVector lg6kf = lg6k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+            lg6kf = lg6kf.blend(lg6kf.sub(23f), lg6sub);
+            FloatVector lg6f2 = lg6f.mul(lg6f);
+            FloatVector lg6p = lg6f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg6f, P5)
+                    .lanewise(VectorOperators.FMA, lg6f, P4).lanewise(VectorOperators.FMA, lg6f, P3).lanewise(VectorOperators.FMA, lg6f, P2)
+                    .lanewise(VectorOperators.FMA, lg6f, P1).lanewise(VectorOperators.FMA, lg6f, P0);
+            FloatVector lg6l1 = lg6p.mul(lg6f).lanewise(VectorOperators.FMA, lg6f2, lg6f2.mul(-0.5f)).add(lg6f);
+            FloatVector lg6 = lg6kf.lanewise(VectorOperators.FMA, LN2_HI, lg6kf.lanewise(VectorOperators.FMA, LN2_LO, lg6l1))
+                    .blend(Float.NEGATIVE_INFINITY, q.compare(VectorOperators.EQ, 0f))
+                    .blend(Float.POSITIVE_INFINITY, q.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                    .blend(Float.NaN, q.compare(VectorOperators.GE, 0f).not());
+            FloatVector u = tv.mul(lg6).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
             comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
@@ -1536,53 +1632,95 @@ public final class VectorKernels extends ScalarKernels {
                 out[ob + k] = (float) (probabilities ? binary(x[xb + k], z[zb + k], eps) : sigmoid(x[xb + k], z[zb + k]));
             }
         } else if (probabilities) {
-            float hi = 1f - eps;
-            for (int k0 = 0; ; k0 += L) {
-                int k = Math.min(k0, len - L);
-                FloatVector v = FloatVector.fromArray(S, x, xb + k);
-                FloatVector zv = FloatVector.fromArray(S, z, zb + k);
-                FloatVector pc = v.max(eps).min(hi);
-                FloatVector qc = v.neg().add(1f).max(eps).min(hi);
-                zv.mul(pc.lanewise(VectorOperators.LOG)).add(zv.neg().add(1f).mul(qc.lanewise(VectorOperators.LOG))).neg()
-                        .intoArray(out, ob + k);
-                if (k == len - L) {
-                    return;
-                }
-            }
+            binaryRun(x, xb, z, zb, eps, out, ob, len);
         } else {
-            for (int k0 = 0; ; k0 += L) {
-                int k = Math.min(k0, len - L);
-                FloatVector v = FloatVector.fromArray(S, x, xb + k);
-                FloatVector zv = FloatVector.fromArray(S, z, zb + k);
-                // log1p(e) for e = exp(−|x|) in [0, 1]; LOG1P itself is not intrinsified on JDK 17
-                // ex19 = exp(v.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
-                FloatVector ex19a = v.lanewise(VectorOperators.ABS).neg();
-                FloatVector ex19t = ex19a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex19n = ex19t.sub(SHIFTER);
-                FloatVector ex19r = ex19n.lanewise(VectorOperators.FMA, -LN2_LO, ex19n.lanewise(VectorOperators.FMA, -LN2_HI, ex19a));
-                FloatVector ex19q = ex19r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex19r, Q3)
-                        .lanewise(VectorOperators.FMA, ex19r, Q2).lanewise(VectorOperators.FMA, ex19r, Q1).lanewise(VectorOperators.FMA, ex19r, 1f);
-                FloatVector ex19 = ex19q.lanewise(VectorOperators.FMA, ex19r, 1f).reinterpretAsInts()
-                        .add(ex19t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                        .blend(0f, ex19a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                FloatVector e = ex19;
-                // lp20 = log1p(e): VectorMath.log1pUnit written out
-                FloatVector lp20u = e.add(1f);
-                VectorMask<Float> lp20twice = lp20u.compare(VectorOperators.GT, SQRT2);
-                FloatVector lp20f = lp20u.blend(lp20u.mul(0.5f), lp20twice).sub(1f);
-                FloatVector lp20f2 = lp20f.mul(lp20f);
-                FloatVector lp20p = lp20f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lp20f, P5)
-                        .lanewise(VectorOperators.FMA, lp20f, P4).lanewise(VectorOperators.FMA, lp20f, P3).lanewise(VectorOperators.FMA, lp20f, P2)
-                        .lanewise(VectorOperators.FMA, lp20f, P1).lanewise(VectorOperators.FMA, lp20f, P0);
-                FloatVector lp20 = lp20p.mul(lp20f).lanewise(VectorOperators.FMA, lp20f2, lp20f2.mul(-0.5f)).add(lp20f)
-                        .add(FloatVector.zero(S).blend(LN2, lp20twice))
-                        .add(lp20u.neg().add(2f).mul(e.sub(lp20u.sub(1f))));
-                FloatVector log1p = lp20;
-                // max(x,0) − x·z with one rounding (fused): no cancellation for z near 1, no overflow of x·z
-                v.neg().lanewise(VectorOperators.FMA, zv, v.max(0f)).add(log1p).intoArray(out, ob + k);
-                if (k == len - L) {
-                    return;
-                }
+            sigmoidRun(x, xb, z, zb, out, ob, len);
+        }
+    }
+
+    /** Binary CE from probabilities over {@code len ≥ L} contiguous elements (own method: C2's inlining budget). */
+    private static void binaryRun(float[] x, int xb, float[] z, int zb, float eps, float[] out, int ob, int len) {
+        float hi = 1f - eps;
+        for (int k0 = 0; ; k0 += L) {
+            int k = Math.min(k0, len - L);
+            FloatVector v = FloatVector.fromArray(S, x, xb + k);
+            FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+            FloatVector pc = v.max(eps).min(hi);
+            FloatVector qc = v.neg().add(1f).max(eps).min(hi);
+            // lg7 = log(pc): VectorMath.logPositive written out
+            VectorMask<Float> lg7sub = pc.compare(VectorOperators.LT, Float.MIN_NORMAL);
+            IntVector lg7bits = pc.blend(pc.mul(0x1p23f), lg7sub).reinterpretAsInts();
+            IntVector lg7k = lg7bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+            FloatVector lg7f = lg7bits.sub(lg7k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+            FloatVector lg7kf = lg7k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+            lg7kf = lg7kf.blend(lg7kf.sub(23f), lg7sub);
+            FloatVector lg7f2 = lg7f.mul(lg7f);
+            FloatVector lg7p = lg7f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg7f, P5)
+                    .lanewise(VectorOperators.FMA, lg7f, P4).lanewise(VectorOperators.FMA, lg7f, P3).lanewise(VectorOperators.FMA, lg7f, P2)
+                    .lanewise(VectorOperators.FMA, lg7f, P1).lanewise(VectorOperators.FMA, lg7f, P0);
+            FloatVector lg7l1 = lg7p.mul(lg7f).lanewise(VectorOperators.FMA, lg7f2, lg7f2.mul(-0.5f)).add(lg7f);
+            FloatVector lg7 = lg7kf.lanewise(VectorOperators.FMA, LN2_HI, lg7kf.lanewise(VectorOperators.FMA, LN2_LO, lg7l1))
+                    .blend(Float.NEGATIVE_INFINITY, pc.compare(VectorOperators.EQ, 0f))
+                    .blend(Float.POSITIVE_INFINITY, pc.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                    .blend(Float.NaN, pc.compare(VectorOperators.GE, 0f).not());
+            // lg8 = log(qc): VectorMath.logPositive written out
+            VectorMask<Float> lg8sub = qc.compare(VectorOperators.LT, Float.MIN_NORMAL);
+            IntVector lg8bits = qc.blend(qc.mul(0x1p23f), lg8sub).reinterpretAsInts();
+            IntVector lg8k = lg8bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+            FloatVector lg8f = lg8bits.sub(lg8k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+            FloatVector lg8kf = lg8k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+            lg8kf = lg8kf.blend(lg8kf.sub(23f), lg8sub);
+            FloatVector lg8f2 = lg8f.mul(lg8f);
+            FloatVector lg8p = lg8f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg8f, P5)
+                    .lanewise(VectorOperators.FMA, lg8f, P4).lanewise(VectorOperators.FMA, lg8f, P3).lanewise(VectorOperators.FMA, lg8f, P2)
+                    .lanewise(VectorOperators.FMA, lg8f, P1).lanewise(VectorOperators.FMA, lg8f, P0);
+            FloatVector lg8l1 = lg8p.mul(lg8f).lanewise(VectorOperators.FMA, lg8f2, lg8f2.mul(-0.5f)).add(lg8f);
+            FloatVector lg8 = lg8kf.lanewise(VectorOperators.FMA, LN2_HI, lg8kf.lanewise(VectorOperators.FMA, LN2_LO, lg8l1))
+                    .blend(Float.NEGATIVE_INFINITY, qc.compare(VectorOperators.EQ, 0f))
+                    .blend(Float.POSITIVE_INFINITY, qc.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                    .blend(Float.NaN, qc.compare(VectorOperators.GE, 0f).not());
+            zv.mul(lg7).add(zv.neg().add(1f).mul(lg8)).neg()
+                    .intoArray(out, ob + k);
+            if (k == len - L) {
+                return;
+            }
+        }
+    }
+
+    /** Sigmoid CE from logits over {@code len ≥ L} contiguous elements (own method: C2's inlining budget). */
+    private static void sigmoidRun(float[] x, int xb, float[] z, int zb, float[] out, int ob, int len) {
+        for (int k0 = 0; ; k0 += L) {
+            int k = Math.min(k0, len - L);
+            FloatVector v = FloatVector.fromArray(S, x, xb + k);
+            FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+            // log1p(e) for e = exp(−|x|) in [0, 1]; LOG1P itself is not intrinsified on JDK 17
+            // ex19 = exp(v.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
+            FloatVector ex19a = v.lanewise(VectorOperators.ABS).neg();
+            FloatVector ex19t = ex19a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex19n = ex19t.sub(SHIFTER);
+            FloatVector ex19r = ex19n.lanewise(VectorOperators.FMA, -LN2_LO, ex19n.lanewise(VectorOperators.FMA, -LN2_HI, ex19a));
+            FloatVector ex19q = ex19r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex19r, Q3)
+                    .lanewise(VectorOperators.FMA, ex19r, Q2).lanewise(VectorOperators.FMA, ex19r, Q1).lanewise(VectorOperators.FMA, ex19r, 1f);
+            FloatVector ex19 = ex19q.lanewise(VectorOperators.FMA, ex19r, 1f).reinterpretAsInts()
+                    .add(ex19t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, ex19a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector e = ex19;
+            // lp20 = log1p(e): VectorMath.log1pUnit written out
+            FloatVector lp20u = e.add(1f);
+            VectorMask<Float> lp20twice = lp20u.compare(VectorOperators.GT, SQRT2);
+            FloatVector lp20f = lp20u.blend(lp20u.mul(0.5f), lp20twice).sub(1f);
+            FloatVector lp20f2 = lp20f.mul(lp20f);
+            FloatVector lp20p = lp20f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lp20f, P5)
+                    .lanewise(VectorOperators.FMA, lp20f, P4).lanewise(VectorOperators.FMA, lp20f, P3).lanewise(VectorOperators.FMA, lp20f, P2)
+                    .lanewise(VectorOperators.FMA, lp20f, P1).lanewise(VectorOperators.FMA, lp20f, P0);
+            FloatVector lp20 = lp20p.mul(lp20f).lanewise(VectorOperators.FMA, lp20f2, lp20f2.mul(-0.5f)).add(lp20f)
+                    .add(FloatVector.zero(S).blend(LN2, lp20twice))
+                    .add(lp20u.neg().add(2f).mul(e.sub(lp20u.sub(1f))));
+            FloatVector log1p = lp20;
+            // max(x,0) − x·z with one rounding (fused): no cancellation for z near 1, no overflow of x·z
+            v.neg().lanewise(VectorOperators.FMA, zv, v.max(0f)).add(log1p).intoArray(out, ob + k);
+            if (k == len - L) {
+                return;
             }
         }
     }

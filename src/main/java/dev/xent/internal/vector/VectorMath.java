@@ -100,4 +100,32 @@ final class VectorMath {
         FloatVector correction = u.neg().add(2f).mul(d);
         return log1pf.add(FloatVector.zero(S).blend(LN2, twice)).add(correction);
     }
+
+    /**
+     * {@code log(x)} for {@code x ≥ 0}: −∞ at 0, +∞ at +∞, NaN for NaN and negative x; subnormal x are scaled by
+     * 2^23 first. {@code x = 2^k·m} with {@code m ∈ [√½, √2)} from the float bits, {@code log x = k·ln2 + log1p(m − 1)}
+     * with the polynomial of {@link #log1pUnit}. Within 0.87 ulp of {@link Math#log} on every positive float
+     * (every float from 0.5 up, every 7th below).
+     */
+    static FloatVector logPositive(FloatVector x) {
+        VectorMask<Float> subnormal = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
+        IntVector bits = x.blend(x.mul(0x1p23f), subnormal).reinterpretAsInts();
+        IntVector k = bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+        FloatVector f = bits.sub(k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+        FloatVector kf = k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+        kf = kf.blend(kf.sub(23f), subnormal);
+        FloatVector f2 = f.mul(f);
+        FloatVector p = f.lanewise(VectorOperators.FMA, P7, P6);
+        p = p.lanewise(VectorOperators.FMA, f, P5);
+        p = p.lanewise(VectorOperators.FMA, f, P4);
+        p = p.lanewise(VectorOperators.FMA, f, P3);
+        p = p.lanewise(VectorOperators.FMA, f, P2);
+        p = p.lanewise(VectorOperators.FMA, f, P1);
+        p = p.lanewise(VectorOperators.FMA, f, P0);
+        FloatVector log1pf = p.mul(f).lanewise(VectorOperators.FMA, f2, f2.mul(-0.5f)).add(f);
+        return kf.lanewise(VectorOperators.FMA, LN2_HI, kf.lanewise(VectorOperators.FMA, LN2_LO, log1pf))
+                .blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f))
+                .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                .blend(Float.NaN, x.compare(VectorOperators.GE, 0f).not());
+    }
 }
