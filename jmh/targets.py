@@ -42,8 +42,8 @@ def main():
 
     losses = ["SparseSoftmax", "Softmax", "Sigmoid", "Binary", "Categorical"]
     cs = [2, 10, 100, 1000, 32000, 128000]
-    print("| loss | C | vector el/ns | vector/scalar (speed-up) | stable/naive (vector, time) | kernel/floor (time) | first/last (time) | 16M/256K (el/ns) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| loss | C | vector el/ns | vector/scalar (speed-up) | stable/naive (vector, time) | kernel/floor (time) | kernel/own-exp floor (time) | first/last (time) | 16M/256K (el/ns) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for loss in losses:
         for c in cs:
             v = ns(loss + ".vector", c)
@@ -52,10 +52,11 @@ def main():
             sc = ns(loss + ".scalar", c)
             nv = ns(loss + ".naiveVector", c)
             fl = ns("Floor.expSum", c)
+            fo = ns("Floor.expSumFma", c)
             first = ns(loss + ".vector", c, layout="first")
             big = eln(loss + ".vector", c, size="16M")
             print(f"| {loss} | {c} | {fmt(eln(loss + '.vector', c))} | {fmt(sc / v if sc else None, 1)} | "
-                  f"{fmt(v / nv if nv else None)} | {fmt(v / fl if fl else None)} | "
+                  f"{fmt(v / nv if nv else None)} | {fmt(v / fl if fl else None)} | {fmt(v / fo if fo else None)} | "
                   f"{fmt(first / v if first else None)} | {fmt(big / eln(loss + '.vector', c) if big else None)} |")
     print()
     print("Allocation, stable vector kernels (B/op, -prof gc gc.alloc.rate.norm), max over all parameters:",

@@ -127,6 +127,9 @@ public final class Report {
             String loss;
             String variant;
             if (cls.equals("Floor")) {
+                if (!method.equals("expSum")) {
+                    continue; // the chart's floor is the EXP floor; targets.py reports the others
+                }
                 floor.computeIfAbsent(key, k -> new TreeMap<>()).put(classes, res);
                 count++;
                 continue;

@@ -914,7 +914,7 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector log1p = lp10;
                 // (max(x,0) − x·z + log1p)/C with x scaled first, so a finite mean cannot overflow on the way
                 FloatVector vs = v.mul(inv);
-                FloatVector l = vs.neg().lanewise(VectorOperators.FMA, zv, vs.max(0f)).add(log1p.mul(inv));
+                FloatVector l = vs.neg().lanewise(VectorOperators.FMA, zv, vs.blend(0f, vs.compare(VectorOperators.LT, 0f))).add(log1p.mul(inv));
                 // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
                 acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
             }
@@ -935,8 +935,12 @@ public final class VectorKernels extends ScalarKernels {
                 int k = Math.min(c, classes - L);
                 FloatVector v = FloatVector.fromArray(S, p, pb + k);
                 FloatVector zv = FloatVector.fromArray(S, z, zb + k);
-                FloatVector pc = v.max(eps).min(hi);
-                FloatVector qc = v.neg().add(1f).max(eps).min(hi);
+                // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+                FloatVector pc0 = v;
+                FloatVector pc = pc0.blend(eps, pc0.compare(VectorOperators.LT, eps)).blend(hi, pc0.compare(VectorOperators.GT, hi));
+                // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+                FloatVector qc0 = v.neg().add(1f);
+                FloatVector qc = qc0.blend(eps, qc0.compare(VectorOperators.LT, eps)).blend(hi, qc0.compare(VectorOperators.GT, hi));
                 // lg1 = log(pc): VectorMath.logPositive written out
                 VectorMask<Float> lg1sub = pc.compare(VectorOperators.LT, Float.MIN_NORMAL);
                 IntVector lg1bits = pc.blend(pc.mul(0x1p23f), lg1sub).reinterpretAsInts();
@@ -988,7 +992,9 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector acc = FloatVector.zero(S);
             for (int c = c0; c < end; c += L) {
                 int k = Math.min(c, classes - L);
-                FloatVector q = FloatVector.fromArray(S, p, pb + k).div(vs).max(eps).min(1f - eps);
+                // clip to [eps, 1f - eps] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+                FloatVector q0 = FloatVector.fromArray(S, p, pb + k).div(vs);
+                FloatVector q = q0.blend(eps, q0.compare(VectorOperators.LT, eps)).blend(1f - eps, q0.compare(VectorOperators.GT, 1f - eps));
                 // lg3 = log(q): VectorMath.logPositive written out
                 VectorMask<Float> lg3sub = q.compare(VectorOperators.LT, Float.MIN_NORMAL);
                 IntVector lg3bits = q.blend(q.mul(0x1p23f), lg3sub).reinterpretAsInts();
@@ -1431,7 +1437,7 @@ public final class VectorKernels extends ScalarKernels {
                     .add(lp18u.neg().add(2f).mul(e.sub(lp18u.sub(1f))));
             FloatVector log1p = lp18;
             FloatVector vs = v.mul(inv); // x scaled by 1/C first, as in sigmoidMeanRow
-            FloatVector u = vs.neg().lanewise(VectorOperators.FMA, zv, vs.max(0f)).add(log1p.mul(inv)).sub(comp);
+            FloatVector u = vs.neg().lanewise(VectorOperators.FMA, zv, vs.blend(0f, vs.compare(VectorOperators.LT, 0f))).add(log1p.mul(inv)).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
             comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
@@ -1460,8 +1466,12 @@ public final class VectorKernels extends ScalarKernels {
             int k = zb + c * zs;
             FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
             FloatVector zv = zls == 1 ? FloatVector.fromArray(S, z, k) : FloatVector.fromArray(S, z, k, zmap, 0);
-            FloatVector pc = v.max(eps).min(hi);
-            FloatVector qc = v.neg().add(1f).max(eps).min(hi);
+            // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+            FloatVector pc0 = v;
+            FloatVector pc = pc0.blend(eps, pc0.compare(VectorOperators.LT, eps)).blend(hi, pc0.compare(VectorOperators.GT, hi));
+            // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+            FloatVector qc0 = v.neg().add(1f);
+            FloatVector qc = qc0.blend(eps, qc0.compare(VectorOperators.LT, eps)).blend(hi, qc0.compare(VectorOperators.GT, hi));
             // lg4 = log(pc): VectorMath.logPositive written out
             VectorMask<Float> lg4sub = pc.compare(VectorOperators.LT, Float.MIN_NORMAL);
             IntVector lg4bits = pc.blend(pc.mul(0x1p23f), lg4sub).reinterpretAsInts();
@@ -1532,7 +1542,9 @@ public final class VectorKernels extends ScalarKernels {
             int k = tb + c * ts;
             FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
             FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
-            FloatVector q = v.div(s).max(eps).min(1f - eps);
+            // clip to [eps, 1f - eps] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+            FloatVector q0 = v.div(s);
+            FloatVector q = q0.blend(eps, q0.compare(VectorOperators.LT, eps)).blend(1f - eps, q0.compare(VectorOperators.GT, 1f - eps));
             // lg6 = log(q): VectorMath.logPositive written out
             VectorMask<Float> lg6sub = q.compare(VectorOperators.LT, Float.MIN_NORMAL);
             IntVector lg6bits = q.blend(q.mul(0x1p23f), lg6sub).reinterpretAsInts();
@@ -1583,7 +1595,9 @@ public final class VectorKernels extends ScalarKernels {
             s = sum;
             py = py.blend(v, yv.compare(VectorOperators.EQ, labelBits(c)));
         }
-        FloatVector q = py.div(s).max(eps).min(1f - eps);
+        // clip to [eps, 1f - eps] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+        FloatVector q0 = py.div(s);
+        FloatVector q = q0.blend(eps, q0.compare(VectorOperators.LT, eps)).blend(1f - eps, q0.compare(VectorOperators.GT, 1f - eps));
         FloatVector result = q.lanewise(VectorOperators.LOG).neg();
         if (count == L && ols == 1) {
             result.intoArray(out, ob);
@@ -1645,8 +1659,12 @@ public final class VectorKernels extends ScalarKernels {
             int k = Math.min(k0, len - L);
             FloatVector v = FloatVector.fromArray(S, x, xb + k);
             FloatVector zv = FloatVector.fromArray(S, z, zb + k);
-            FloatVector pc = v.max(eps).min(hi);
-            FloatVector qc = v.neg().add(1f).max(eps).min(hi);
+            // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+            FloatVector pc0 = v;
+            FloatVector pc = pc0.blend(eps, pc0.compare(VectorOperators.LT, eps)).blend(hi, pc0.compare(VectorOperators.GT, hi));
+            // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+            FloatVector qc0 = v.neg().add(1f);
+            FloatVector qc = qc0.blend(eps, qc0.compare(VectorOperators.LT, eps)).blend(hi, qc0.compare(VectorOperators.GT, hi));
             // lg7 = log(pc): VectorMath.logPositive written out
             VectorMask<Float> lg7sub = pc.compare(VectorOperators.LT, Float.MIN_NORMAL);
             IntVector lg7bits = pc.blend(pc.mul(0x1p23f), lg7sub).reinterpretAsInts();
@@ -1718,7 +1736,7 @@ public final class VectorKernels extends ScalarKernels {
                     .add(lp20u.neg().add(2f).mul(e.sub(lp20u.sub(1f))));
             FloatVector log1p = lp20;
             // max(x,0) − x·z with one rounding (fused): no cancellation for z near 1, no overflow of x·z
-            v.neg().lanewise(VectorOperators.FMA, zv, v.max(0f)).add(log1p).intoArray(out, ob + k);
+            v.neg().lanewise(VectorOperators.FMA, zv, v.blend(0f, v.compare(VectorOperators.LT, 0f))).add(log1p).intoArray(out, ob + k);
             if (k == len - L) {
                 return;
             }
