@@ -111,7 +111,7 @@ public class Floor {
     }
 
     /** exp(v) for v ≤ 0 as in VectorMath.expNonPositive (same constants, 1.05 ulp); small enough for C2 to inline here. */
-    private static FloatVector exp(FloatVector v) {
+    static FloatVector exp(FloatVector v) {
         FloatVector t = v.lanewise(VectorOperators.FMA, 1.44269504088896341f, 0x1.8p23f);
         FloatVector n = t.sub(0x1.8p23f);
         FloatVector r = n.lanewise(VectorOperators.FMA, 2.12194440e-4f, n.lanewise(VectorOperators.FMA, -0.693359375f, v));

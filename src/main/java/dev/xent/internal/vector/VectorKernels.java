@@ -35,6 +35,20 @@ import jdk.incubator.vector.VectorSpecies;
  * Nothing here allocates: no masks from {@code indexInRange}, no masked stores and no {@code LOG1P} (each
  * of which boxes on JDK 17), no lambdas.
  *
+ * <p>exp, log1p and log are {@link VectorMath}'s FMA polynomials, written out at each use ({@code exN}, {@code lpN},
+ * {@code lgN} locals, each marked by a comment) rather than called: C2 inlines a method of ours only while the
+ * caller is under its node budget ({@code NodeCountInliningCutoff}), and a kernel loop with two or three of these
+ * calls is over it; the call then stays a call and boxes its vectors. The Vector API's own methods are force-inlined
+ * and do not have that limit. For the same reason the per-row helpers with such loops are kept either small or
+ * above 325 bytecodes ({@code FreqInlineSize}), so that a caller never inlines one into its own budget, and loops
+ * that differ in how they load (plain or gathered) are separate loops.
+ *
+ * <p>Few classes, class axis last (tiles of L rows): sparse softmax CE of {@code [N, 2]} splits two plain loads
+ * into the two classes with constant lane shuffles (about 17 elements/ns, against about 2.3 for gathers) and takes
+ * the softplus of the logit gap; for {@code 2 < C < L}, and for tiles across the inner axis, it takes one pass
+ * shifted by a logit of the row (the label's, or the first class's with the label's applied at the end), capped so
+ * that nothing overflows unseen: lanes out of the safe range come back NaN and are recomputed by the two-pass tile.
+ *
  * <p>Sums along a row are kept in float lanes for a block of {@link #BLOCK} classes and then added in double;
  * vertical sums in a tile are compensated (Kahan). Either way the
  * rounding error does not grow with the number of classes.

@@ -53,7 +53,7 @@ class VectorMathTest {
 
     @Test
     void expWithinOneUlpOnItsDomain() {
-        float[] v = sample(-0f, VectorMath.EXP_UNDERFLOW, 211);
+        float[] v = sample(-0f, VectorMath.EXP_UNDERFLOW, 2111);
         float[] got = exp(v);
         double worst = 0;
         for (int i = 0; i < v.length; i++) {
@@ -82,7 +82,7 @@ class VectorMathTest {
 
     @Test
     void log1pWithinOneAndAHalfUlpOnTheUnitInterval() {
-        float[] v = sample(Float.MIN_VALUE, 1f, 193);
+        float[] v = sample(Float.MIN_VALUE, 1f, 1931);
         float[] got = log1p(v);
         double worst = 0;
         for (int i = 0; i < v.length; i++) {
@@ -111,5 +111,43 @@ class VectorMathTest {
                 }
             }
         }
+    }
+
+    static float[] log(float[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i + L <= v.length; i += L) {
+            VectorMath.logPositive(FloatVector.fromArray(VectorKernels.S, v, i)).intoArray(out, i);
+        }
+        return out;
+    }
+
+    @Test
+    void logWithinOneUlpOnThePositiveFloats() {
+        float[] v = sample(Float.MIN_VALUE, Float.MAX_VALUE, 4099);
+        float[] got = log(v);
+        double worst = 0;
+        for (int i = 0; i < v.length; i++) {
+            double want = Math.log(v[i]);
+            double u = Math.abs(got[i] - want) / Math.ulp((float) want);
+            assertTrue(u <= 0.87, "log(" + v[i] + ") = " + got[i] + ", Math.log gives " + want + ": " + u + " ulp");
+            worst = Math.max(worst, u);
+        }
+        assertTrue(worst > 0.4, "the sample reached the rounding error, worst " + worst);
+    }
+
+    @Test
+    void logSpecialValues() {
+        float[] in = {0f, -0f, Float.POSITIVE_INFINITY, Float.NaN, -1f, 1f, Float.MIN_VALUE, 1e-40f};
+        float[] v = new float[(in.length + L - 1) / L * L];
+        System.arraycopy(in, 0, v, 0, in.length);
+        float[] got = log(v);
+        assertEquals(Float.NEGATIVE_INFINITY, got[0], "log(0)");
+        assertEquals(Float.NEGATIVE_INFINITY, got[1], "log(-0)");
+        assertEquals(Float.POSITIVE_INFINITY, got[2], "log(inf)");
+        assertTrue(Float.isNaN(got[3]), "log(NaN) = " + got[3]);
+        assertTrue(Float.isNaN(got[4]), "log(-1) = " + got[4]);
+        assertEquals(0f, got[5], "log(1)");
+        assertEquals((float) Math.log(Float.MIN_VALUE), got[6], Math.ulp((float) Math.log(Float.MIN_VALUE)), "log of the smallest subnormal");
+        assertEquals((float) Math.log(1e-40f), got[7], Math.ulp((float) Math.log(1e-40f)), "log of a subnormal");
     }
 }
