@@ -88,15 +88,7 @@ final class VectorMath {
         FloatVector d = t.sub(u.sub(1f));
         VectorMask<Float> twice = u.compare(VectorOperators.GT, SQRT2);
         FloatVector f = u.blend(u.mul(0.5f), twice).sub(1f);
-        FloatVector f2 = f.mul(f);
-        FloatVector p = f.lanewise(VectorOperators.FMA, P7, P6);
-        p = p.lanewise(VectorOperators.FMA, f, P5);
-        p = p.lanewise(VectorOperators.FMA, f, P4);
-        p = p.lanewise(VectorOperators.FMA, f, P3);
-        p = p.lanewise(VectorOperators.FMA, f, P2);
-        p = p.lanewise(VectorOperators.FMA, f, P1);
-        p = p.lanewise(VectorOperators.FMA, f, P0);
-        FloatVector log1pf = p.mul(f).lanewise(VectorOperators.FMA, f2, f2.mul(-0.5f)).add(f);
+        FloatVector log1pf = log1pReduced(f);
         FloatVector correction = u.neg().add(2f).mul(d);
         return log1pf.add(FloatVector.zero(S).blend(LN2, twice)).add(correction);
     }
@@ -114,6 +106,15 @@ final class VectorMath {
         FloatVector f = bits.sub(k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
         FloatVector kf = k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
         kf = kf.blend(kf.sub(23f), subnormal);
+        FloatVector log1pf = log1pReduced(f);
+        return kf.lanewise(VectorOperators.FMA, LN2_HI, kf.lanewise(VectorOperators.FMA, LN2_LO, log1pf))
+                .blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f))
+                .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                .blend(Float.NaN, x.compare(VectorOperators.GE, 0f).not());
+    }
+
+    /** {@code log1p(f) = f − f²/2 + f³·P(f)} for {@code f ∈ [√½ − 1, √2 − 1]}: the polynomial both logs share. */
+    private static FloatVector log1pReduced(FloatVector f) {
         FloatVector f2 = f.mul(f);
         FloatVector p = f.lanewise(VectorOperators.FMA, P7, P6);
         p = p.lanewise(VectorOperators.FMA, f, P5);
@@ -122,10 +123,6 @@ final class VectorMath {
         p = p.lanewise(VectorOperators.FMA, f, P2);
         p = p.lanewise(VectorOperators.FMA, f, P1);
         p = p.lanewise(VectorOperators.FMA, f, P0);
-        FloatVector log1pf = p.mul(f).lanewise(VectorOperators.FMA, f2, f2.mul(-0.5f)).add(f);
-        return kf.lanewise(VectorOperators.FMA, LN2_HI, kf.lanewise(VectorOperators.FMA, LN2_LO, log1pf))
-                .blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f))
-                .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                .blend(Float.NaN, x.compare(VectorOperators.GE, 0f).not());
+        return p.mul(f).lanewise(VectorOperators.FMA, f2, f2.mul(-0.5f)).add(f);
     }
 }

@@ -23,6 +23,18 @@ class VectorMathTest {
         return Math.abs(got - want) / Math.ulp(Math.abs(w) < Float.MIN_NORMAL ? Float.MIN_NORMAL : w);
     }
 
+    /** Every {@code got[i]} within {@code bound} ulp of {@code ref(v[i])}, and the worst at least 0.4 (the sample is not trivial). */
+    static void assertWithinUlps(String name, float[] v, float[] got, java.util.function.DoubleUnaryOperator ref, double bound) {
+        double worst = 0;
+        for (int i = 0; i < v.length; i++) {
+            double want = ref.applyAsDouble(v[i]);
+            double u = ulps(got[i], want);
+            assertTrue(u <= bound, name + "(" + v[i] + ") = " + got[i] + ", float64 gives " + want + ": " + u + " ulp");
+            worst = Math.max(worst, u);
+        }
+        assertTrue(worst > 0.4, name + ": the sample reached the rounding error, worst " + worst);
+    }
+
     static float[] exp(float[] v) {
         float[] out = new float[v.length];
         for (int i = 0; i + L <= v.length; i += L) {
@@ -54,14 +66,7 @@ class VectorMathTest {
     @Test
     void expWithinOneUlpOnItsDomain() {
         float[] v = sample(-0f, VectorMath.EXP_UNDERFLOW, 2111);
-        float[] got = exp(v);
-        double worst = 0;
-        for (int i = 0; i < v.length; i++) {
-            double u = ulps(got[i], Math.exp(v[i]));
-            assertTrue(u <= 1.05, "exp(" + v[i] + ") = " + got[i] + ", Math.exp gives " + Math.exp(v[i]) + ": " + u + " ulp");
-            worst = Math.max(worst, u);
-        }
-        assertTrue(worst > 0.4, "the sample reached the rounding error, worst " + worst);
+        assertWithinUlps("exp", v, exp(v), Math::exp, 1.05);
     }
 
     @Test
@@ -83,14 +88,7 @@ class VectorMathTest {
     @Test
     void log1pWithinOneAndAHalfUlpOnTheUnitInterval() {
         float[] v = sample(Float.MIN_VALUE, 1f, 1931);
-        float[] got = log1p(v);
-        double worst = 0;
-        for (int i = 0; i < v.length; i++) {
-            double u = ulps(got[i], Math.log1p(v[i]));
-            assertTrue(u <= 1.39, "log1p(" + v[i] + ") = " + got[i] + ", Math.log1p gives " + Math.log1p(v[i]) + ": " + u + " ulp");
-            worst = Math.max(worst, u);
-        }
-        assertTrue(worst > 0.4, "the sample reached the rounding error, worst " + worst);
+        assertWithinUlps("log1p", v, log1p(v), Math::log1p, 1.39);
     }
 
     @Test
@@ -124,15 +122,7 @@ class VectorMathTest {
     @Test
     void logWithinOneUlpOnThePositiveFloats() {
         float[] v = sample(Float.MIN_VALUE, Float.MAX_VALUE, 4099);
-        float[] got = log(v);
-        double worst = 0;
-        for (int i = 0; i < v.length; i++) {
-            double want = Math.log(v[i]);
-            double u = Math.abs(got[i] - want) / Math.ulp((float) want);
-            assertTrue(u <= 0.87, "log(" + v[i] + ") = " + got[i] + ", Math.log gives " + want + ": " + u + " ulp");
-            worst = Math.max(worst, u);
-        }
-        assertTrue(worst > 0.4, "the sample reached the rounding error, worst " + worst);
+        assertWithinUlps("log", v, log(v), Math::log, 0.87);
     }
 
     @Test
