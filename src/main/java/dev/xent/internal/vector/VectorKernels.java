@@ -899,6 +899,7 @@ public final class VectorKernels extends ScalarKernels {
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
             FloatVector acc = FloatVector.zero(S);
+            FloatVector comp = acc; // Kahan: the float lane sums do not lose what they add, at any width
             for (int c = c0; c < end; c += L) {
                 int k = Math.min(c, classes - L);
                 FloatVector v = FloatVector.fromArray(S, x, xb + k);
@@ -930,9 +931,13 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector vs = v.mul(inv);
                 FloatVector l = vs.neg().lanewise(VectorOperators.FMA, zv, vs.blend(0f, vs.compare(VectorOperators.LT, 0f))).add(log1p.mul(inv));
                 // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
-                acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
+                FloatVector u = FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))).sub(comp);
+                FloatVector next = acc.add(u);
+                comp = next.sub(acc).sub(u);
+                comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // an infinite term: inf − inf, no correction
+                acc = next;
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += ((double) acc.reduceLanes(VectorOperators.ADD) - comp.reduceLanes(VectorOperators.ADD));
         }
         return (float) sum;
     }
@@ -945,6 +950,7 @@ public final class VectorKernels extends ScalarKernels {
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
             FloatVector acc = FloatVector.zero(S);
+            FloatVector comp = acc; // Kahan: the float lane sums do not lose what they add, at any width
             for (int c = c0; c < end; c += L) {
                 int k = Math.min(c, classes - L);
                 FloatVector v = FloatVector.fromArray(S, p, pb + k);
@@ -990,9 +996,13 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector l = zv.mul(lg1)
                         .add(zv.neg().add(1f).mul(lg2)).mul(-inv);
                 // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
-                acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
+                FloatVector u = FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))).sub(comp);
+                FloatVector next = acc.add(u);
+                comp = next.sub(acc).sub(u);
+                comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // an infinite term: inf − inf, no correction
+                acc = next;
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            sum += ((double) acc.reduceLanes(VectorOperators.ADD) - comp.reduceLanes(VectorOperators.ADD));
         }
         return (float) sum;
     }
@@ -1004,6 +1014,7 @@ public final class VectorKernels extends ScalarKernels {
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
             FloatVector acc = FloatVector.zero(S);
+            FloatVector comp = acc; // Kahan: the float lane sums do not lose what they add, at any width
             for (int c = c0; c < end; c += L) {
                 int k = Math.min(c, classes - L);
                 // clip to [eps, 1f - eps] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
@@ -1027,9 +1038,13 @@ public final class VectorKernels extends ScalarKernels {
                         .blend(Float.NaN, q.compare(VectorOperators.GE, 0f).not());
                 FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(lg3);
                 // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
-                acc = acc.add(FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
+                FloatVector u = FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))).sub(comp);
+                FloatVector next = acc.add(u);
+                comp = next.sub(acc).sub(u);
+                comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // an infinite term: inf − inf, no correction
+                acc = next;
             }
-            loss -= acc.reduceLanes(VectorOperators.ADD);
+            loss -= ((double) acc.reduceLanes(VectorOperators.ADD) - comp.reduceLanes(VectorOperators.ADD));
         }
         return (float) loss;
     }
