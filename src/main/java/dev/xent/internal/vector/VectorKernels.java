@@ -560,6 +560,10 @@ public final class VectorKernels extends ScalarKernels {
                     y, y == null ? 0 : yl.offset(), yls, eps, out, ol.offset(), ols, rows);
             return true;
         }
+        if (op == SPARSE_SOFTMAX && classes == 2 && xs == 1 && xls == 2 && yls == 1 && ols == 1) {
+            sparsePairs(x, xl.offset(), y, yl.offset(), out, ol.offset(), rows);
+            return true;
+        }
         for (int r0 = 0; ; r0 += L) {
             int r = Math.min(r0, rows - L);
             tile(op, x, xl.offset() + r * xls, xs, xls, classes, t, t == null ? 0 : tl.offset() + r * tls, ts, tls,
@@ -682,9 +686,7 @@ public final class VectorKernels extends ScalarKernels {
                 softmaxTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
                 break;
             case SPARSE_SOFTMAX:
-                if (classes == 2 && xs == 1 && xls == 2 && yls == 1 && ols == 1 && count == L) {
-                    sparsePairTile(x, xb, y, yb, out, ob);
-                } else if (count == L && ols == 1 && (xls == 1 && yls == 1 || xs == 1)) {
+                if (count == L && ols == 1 && (xls == 1 && yls == 1 || xs == 1)) {
                     // one pass; lanes whose sums left the safe range come back NaN and are refilled by two passes
                     boolean all = xls == 1 && yls == 1 ? sparseInnerShiftTile(x, xb, xs, classes, y, yb, out, ob)
                             : sparseRowsShiftTile(x, xb, xls, classes, y, yb, yls, out, ob);
@@ -916,16 +918,10 @@ public final class VectorKernels extends ScalarKernels {
                         .blend(0f, ex9a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 FloatVector e = ex9;
                 // lp10 = log1p(e): VectorMath.log1pUnit written out
-                FloatVector lp10u = e.add(1f);
-                VectorMask<Float> lp10twice = lp10u.compare(VectorOperators.GT, SQRT2);
-                FloatVector lp10f = lp10u.blend(lp10u.mul(0.5f), lp10twice).sub(1f);
-                FloatVector lp10f2 = lp10f.mul(lp10f);
-                FloatVector lp10p = lp10f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lp10f, P5)
-                        .lanewise(VectorOperators.FMA, lp10f, P4).lanewise(VectorOperators.FMA, lp10f, P3).lanewise(VectorOperators.FMA, lp10f, P2)
-                        .lanewise(VectorOperators.FMA, lp10f, P1).lanewise(VectorOperators.FMA, lp10f, P0);
-                FloatVector lp10 = lp10p.mul(lp10f).lanewise(VectorOperators.FMA, lp10f2, lp10f2.mul(-0.5f)).add(lp10f)
-                        .add(FloatVector.zero(S).blend(LN2, lp10twice))
-                        .add(lp10u.neg().add(2f).mul(e.sub(lp10u.sub(1f))));
+                FloatVector lp10t2 = e.mul(e);
+                FloatVector lp10 = e.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, e, R5).lanewise(VectorOperators.FMA, e, R4)
+                        .lanewise(VectorOperators.FMA, e, R3).lanewise(VectorOperators.FMA, e, R2).lanewise(VectorOperators.FMA, e, R1).lanewise(VectorOperators.FMA, e, R0)
+                        .lanewise(VectorOperators.FMA, lp10t2, e);
                 FloatVector log1p = lp10;
                 // (max(x,0) − x·z + log1p)/C with x scaled first, so a finite mean cannot overflow on the way
                 FloatVector vs = v.mul(inv);
@@ -1272,16 +1268,10 @@ public final class VectorKernels extends ScalarKernels {
                 .blend(0f, ex1a.compare(VectorOperators.LT, EXP_UNDERFLOW));
         FloatVector ex = ex1;
         // lp2 = log1p(ex): VectorMath.log1pUnit written out
-        FloatVector lp2u = ex.add(1f);
-        VectorMask<Float> lp2twice = lp2u.compare(VectorOperators.GT, SQRT2);
-        FloatVector lp2f = lp2u.blend(lp2u.mul(0.5f), lp2twice).sub(1f);
-        FloatVector lp2f2 = lp2f.mul(lp2f);
-        FloatVector lp2p = lp2f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lp2f, P5)
-                .lanewise(VectorOperators.FMA, lp2f, P4).lanewise(VectorOperators.FMA, lp2f, P3).lanewise(VectorOperators.FMA, lp2f, P2)
-                .lanewise(VectorOperators.FMA, lp2f, P1).lanewise(VectorOperators.FMA, lp2f, P0);
-        FloatVector lp2 = lp2p.mul(lp2f).lanewise(VectorOperators.FMA, lp2f2, lp2f2.mul(-0.5f)).add(lp2f)
-                .add(FloatVector.zero(S).blend(LN2, lp2twice))
-                .add(lp2u.neg().add(2f).mul(ex.sub(lp2u.sub(1f))));
+        FloatVector lp2t2 = ex.mul(ex);
+        FloatVector lp2 = ex.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, ex, R5).lanewise(VectorOperators.FMA, ex, R4)
+                .lanewise(VectorOperators.FMA, ex, R3).lanewise(VectorOperators.FMA, ex, R2).lanewise(VectorOperators.FMA, ex, R1).lanewise(VectorOperators.FMA, ex, R0)
+                .lanewise(VectorOperators.FMA, lp2t2, ex);
         FloatVector lp = lp2;
         // max(g, 0) by compare and blend; NaN stays NaN through the log1p; a +inf logit gives NaN, as
         // inf − inf does in the log-sum-exp of the other backends and of TensorFlow
@@ -1289,6 +1279,79 @@ public final class VectorKernels extends ScalarKernels {
                 .blend(Float.NaN, x0.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
                 .blend(Float.NaN, x1.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
                 .intoArray(out, ob);
+    }
+
+    /**
+     * {@link #sparsePairTile} over {@code rows ≥ L} rows of {@code [N, 2]} (contiguous logits, labels and losses): two
+     * tiles per step with their statements interleaved (tile A's and B's), so that the core has two independent
+     * dependency chains to overlap (one tile per step ran 1.4× slower on JDK 25, 1.25× on JDK 17); the last one or two
+     * tiles end at the last row and may overlap rows already written, with the same values.
+     */
+    private static void sparsePairs(float[] x, int xb, int[] y, int yb, float[] out, int ob, int rows) {
+        VectorMask<Float> upper = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L / 2));
+        int r = 0;
+        for (; r + 2 * L <= rows; r += 2 * L, xb += 4 * L, yb += 2 * L, ob += 2 * L) {
+            FloatVector loA = FloatVector.fromArray(S, x, xb);
+            FloatVector loB = FloatVector.fromArray(S, x, xb + 2 * L);
+            FloatVector hiA = FloatVector.fromArray(S, x, xb + L);
+            FloatVector hiB = FloatVector.fromArray(S, x, xb + 3 * L);
+            FloatVector x0A = loA.rearrange(PAIR_FIRST).blend(hiA.rearrange(PAIR_FIRST), upper);
+            FloatVector x0B = loB.rearrange(PAIR_FIRST).blend(hiB.rearrange(PAIR_FIRST), upper);
+            FloatVector x1A = loA.rearrange(PAIR_SECOND).blend(hiA.rearrange(PAIR_SECOND), upper);
+            FloatVector x1B = loB.rearrange(PAIR_SECOND).blend(hiB.rearrange(PAIR_SECOND), upper);
+            VectorMask<Float> labelOneA = IntVector.fromArray(SI, y, yb).reinterpretAsFloats().compare(VectorOperators.EQ, labelBits(1));
+            VectorMask<Float> labelOneB = IntVector.fromArray(SI, y, yb + L).reinterpretAsFloats().compare(VectorOperators.EQ, labelBits(1));
+            FloatVector gA = x1A.sub(x0A);
+            FloatVector gB = x1B.sub(x0B);
+            gA = gA.blend(gA.neg(), labelOneA);
+            gB = gB.blend(gB.neg(), labelOneB);
+            // ex1 = exp(−|g|) and lp2 = log1p(ex1): VectorMath.expNonPositive and log1pUnit written out
+            FloatVector ex1aA = gA.lanewise(VectorOperators.ABS).neg();
+            FloatVector ex1aB = gB.lanewise(VectorOperators.ABS).neg();
+            FloatVector ex1tA = ex1aA.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex1tB = ex1aB.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex1nA = ex1tA.sub(SHIFTER);
+            FloatVector ex1nB = ex1tB.sub(SHIFTER);
+            FloatVector ex1rA = ex1nA.lanewise(VectorOperators.FMA, -LN2_LO, ex1nA.lanewise(VectorOperators.FMA, -LN2_HI, ex1aA));
+            FloatVector ex1rB = ex1nB.lanewise(VectorOperators.FMA, -LN2_LO, ex1nB.lanewise(VectorOperators.FMA, -LN2_HI, ex1aB));
+            FloatVector ex1qA = ex1rA.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1rA, Q3)
+                    .lanewise(VectorOperators.FMA, ex1rA, Q2).lanewise(VectorOperators.FMA, ex1rA, Q1).lanewise(VectorOperators.FMA, ex1rA, 1f);
+            FloatVector ex1qB = ex1rB.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1rB, Q3)
+                    .lanewise(VectorOperators.FMA, ex1rB, Q2).lanewise(VectorOperators.FMA, ex1rB, Q1).lanewise(VectorOperators.FMA, ex1rB, 1f);
+            FloatVector ex1A = ex1qA.lanewise(VectorOperators.FMA, ex1rA, 1f).reinterpretAsInts()
+                    .add(ex1tA.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, ex1aA.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector ex1B = ex1qB.lanewise(VectorOperators.FMA, ex1rB, 1f).reinterpretAsInts()
+                    .add(ex1tB.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, ex1aB.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector exA = ex1A;
+            FloatVector exB = ex1B;
+            FloatVector lp2t2A = exA.mul(exA);
+            FloatVector lp2t2B = exB.mul(exB);
+            FloatVector lp2A = exA.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, exA, R5).lanewise(VectorOperators.FMA, exA, R4)
+                    .lanewise(VectorOperators.FMA, exA, R3).lanewise(VectorOperators.FMA, exA, R2).lanewise(VectorOperators.FMA, exA, R1).lanewise(VectorOperators.FMA, exA, R0)
+                    .lanewise(VectorOperators.FMA, lp2t2A, exA);
+            FloatVector lp2B = exB.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, exB, R5).lanewise(VectorOperators.FMA, exB, R4)
+                    .lanewise(VectorOperators.FMA, exB, R3).lanewise(VectorOperators.FMA, exB, R2).lanewise(VectorOperators.FMA, exB, R1).lanewise(VectorOperators.FMA, exB, R0)
+                    .lanewise(VectorOperators.FMA, lp2t2B, exB);
+            FloatVector lpA = lp2A;
+            FloatVector lpB = lp2B;
+            gA.blend(0f, gA.compare(VectorOperators.LT, 0f)).add(lpA)
+                    .blend(Float.NaN, x0A.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                    .blend(Float.NaN, x1A.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                    .intoArray(out, ob);
+            gB.blend(0f, gB.compare(VectorOperators.LT, 0f)).add(lpB)
+                    .blend(Float.NaN, x0B.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                    .blend(Float.NaN, x1B.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
+                    .intoArray(out, ob + L);
+        }
+        for (; r < rows; r += L) {
+            int back = Math.max(0, r + L - rows); // the last tile ends at the last row
+            sparsePairTile(x, xb - 2 * back, y, yb - back, out, ob - back);
+            xb += 2 * L;
+            yb += L;
+            ob += L;
+        }
     }
 
     /**
@@ -1454,16 +1517,10 @@ public final class VectorKernels extends ScalarKernels {
                     .blend(0f, ex17a.compare(VectorOperators.LT, EXP_UNDERFLOW));
             FloatVector e = ex17;
             // lp18 = log1p(e): VectorMath.log1pUnit written out
-            FloatVector lp18u = e.add(1f);
-            VectorMask<Float> lp18twice = lp18u.compare(VectorOperators.GT, SQRT2);
-            FloatVector lp18f = lp18u.blend(lp18u.mul(0.5f), lp18twice).sub(1f);
-            FloatVector lp18f2 = lp18f.mul(lp18f);
-            FloatVector lp18p = lp18f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lp18f, P5)
-                    .lanewise(VectorOperators.FMA, lp18f, P4).lanewise(VectorOperators.FMA, lp18f, P3).lanewise(VectorOperators.FMA, lp18f, P2)
-                    .lanewise(VectorOperators.FMA, lp18f, P1).lanewise(VectorOperators.FMA, lp18f, P0);
-            FloatVector lp18 = lp18p.mul(lp18f).lanewise(VectorOperators.FMA, lp18f2, lp18f2.mul(-0.5f)).add(lp18f)
-                    .add(FloatVector.zero(S).blend(LN2, lp18twice))
-                    .add(lp18u.neg().add(2f).mul(e.sub(lp18u.sub(1f))));
+            FloatVector lp18t2 = e.mul(e);
+            FloatVector lp18 = e.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, e, R5).lanewise(VectorOperators.FMA, e, R4)
+                    .lanewise(VectorOperators.FMA, e, R3).lanewise(VectorOperators.FMA, e, R2).lanewise(VectorOperators.FMA, e, R1).lanewise(VectorOperators.FMA, e, R0)
+                    .lanewise(VectorOperators.FMA, lp18t2, e);
             FloatVector log1p = lp18;
             FloatVector vs = v.mul(inv); // x scaled by 1/C first, as in sigmoidMeanRow
             FloatVector u = vs.neg().lanewise(VectorOperators.FMA, zv, vs.blend(0f, vs.compare(VectorOperators.LT, 0f))).add(log1p.mul(inv)).sub(comp);
@@ -1753,16 +1810,10 @@ public final class VectorKernels extends ScalarKernels {
                     .blend(0f, ex19a.compare(VectorOperators.LT, EXP_UNDERFLOW));
             FloatVector e = ex19;
             // lp20 = log1p(e): VectorMath.log1pUnit written out
-            FloatVector lp20u = e.add(1f);
-            VectorMask<Float> lp20twice = lp20u.compare(VectorOperators.GT, SQRT2);
-            FloatVector lp20f = lp20u.blend(lp20u.mul(0.5f), lp20twice).sub(1f);
-            FloatVector lp20f2 = lp20f.mul(lp20f);
-            FloatVector lp20p = lp20f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lp20f, P5)
-                    .lanewise(VectorOperators.FMA, lp20f, P4).lanewise(VectorOperators.FMA, lp20f, P3).lanewise(VectorOperators.FMA, lp20f, P2)
-                    .lanewise(VectorOperators.FMA, lp20f, P1).lanewise(VectorOperators.FMA, lp20f, P0);
-            FloatVector lp20 = lp20p.mul(lp20f).lanewise(VectorOperators.FMA, lp20f2, lp20f2.mul(-0.5f)).add(lp20f)
-                    .add(FloatVector.zero(S).blend(LN2, lp20twice))
-                    .add(lp20u.neg().add(2f).mul(e.sub(lp20u.sub(1f))));
+            FloatVector lp20t2 = e.mul(e);
+            FloatVector lp20 = e.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, e, R5).lanewise(VectorOperators.FMA, e, R4)
+                    .lanewise(VectorOperators.FMA, e, R3).lanewise(VectorOperators.FMA, e, R2).lanewise(VectorOperators.FMA, e, R1).lanewise(VectorOperators.FMA, e, R0)
+                    .lanewise(VectorOperators.FMA, lp20t2, e);
             FloatVector log1p = lp20;
             // max(x,0) − x·z with one rounding (fused): no cancellation for z near 1, no overflow of x·z
             v.neg().lanewise(VectorOperators.FMA, zv, v.blend(0f, v.compare(VectorOperators.LT, 0f))).add(log1p).intoArray(out, ob + k);
