@@ -209,6 +209,12 @@ public final class VectorKernels extends ScalarKernels {
 
     @Override
     public void binaryCrossEntropy(float[] p, Layout pl, float[] z, Layout zl, float eps, float[] out, Layout ol) {
+        if (!(eps >= Float.MIN_NORMAL)) {
+            // ε = 0 or subnormal: clipped probabilities can be 0 or subnormal, which the vector log (logNormal) does
+            // not take; the scalar loops give these (rare) calls the same answers
+            super.binaryCrossEntropy(p, pl, z, zl, eps, out, ol);
+            return;
+        }
         boolean done = ol.classes() == pl.classes()
                 ? elementwise(true, p, pl, z, zl, eps, out, ol)
                 : run(BINARY_MEAN, p, pl, z, zl, null, null, eps, out, ol);
@@ -219,6 +225,12 @@ public final class VectorKernels extends ScalarKernels {
 
     @Override
     public void categoricalCrossEntropy(float[] p, Layout pl, float[] t, Layout tl, float eps, float[] out, Layout ol) {
+        if (!(eps >= Float.MIN_NORMAL)) {
+            // ε = 0 or subnormal: clipped probabilities can be 0 or subnormal, which the vector log (logNormal) does
+            // not take; the scalar loops give these (rare) calls the same answers
+            super.categoricalCrossEntropy(p, pl, t, tl, eps, out, ol);
+            return;
+        }
         if (!run(CATEGORICAL, p, pl, t, tl, null, null, eps, out, ol)) {
             super.categoricalCrossEntropy(p, pl, t, tl, eps, out, ol);
         }
@@ -957,40 +969,30 @@ public final class VectorKernels extends ScalarKernels {
                 // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
                 FloatVector qc0 = v.neg().add(1f);
                 FloatVector qc = qc0.blend(eps, qc0.compare(VectorOperators.LT, eps)).blend(hi, qc0.compare(VectorOperators.GT, hi));
-                // lg1 = log(pc): VectorMath.logPositive written out
-                VectorMask<Float> lg1sub = pc.compare(VectorOperators.LT, Float.MIN_NORMAL);
-                IntVector lg1bits = pc.blend(pc.mul(0x1p23f), lg1sub).reinterpretAsInts();
+                // lg1 = log(pc): VectorMath.logNormal written out
+                IntVector lg1bits = pc.reinterpretAsInts();
                 IntVector lg1k = lg1bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
                 FloatVector lg1f = lg1bits.sub(lg1k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
                 FloatVector lg1kf = lg1k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-                lg1kf = lg1kf.blend(lg1kf.sub(23f), lg1sub);
                 FloatVector lg1f2 = lg1f.mul(lg1f);
                 FloatVector lg1p = lg1f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg1f, P5)
                         .lanewise(VectorOperators.FMA, lg1f, P4).lanewise(VectorOperators.FMA, lg1f, P3).lanewise(VectorOperators.FMA, lg1f, P2)
                         .lanewise(VectorOperators.FMA, lg1f, P1).lanewise(VectorOperators.FMA, lg1f, P0);
                 FloatVector lg1l1 = lg1p.mul(lg1f).lanewise(VectorOperators.FMA, lg1f2, lg1f2.mul(-0.5f)).add(lg1f);
-                FloatVector lg1 = lg1kf.lanewise(VectorOperators.FMA, LN2_HI, lg1kf.lanewise(VectorOperators.FMA, LN2_LO, lg1l1))
-                        .blend(Float.NEGATIVE_INFINITY, pc.compare(VectorOperators.EQ, 0f))
-                        .blend(Float.POSITIVE_INFINITY, pc.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                        .blend(Float.NaN, pc.compare(VectorOperators.GE, 0f).not());
-                // lg2 = log(qc): VectorMath.logPositive written out
-                VectorMask<Float> lg2sub = qc.compare(VectorOperators.LT, Float.MIN_NORMAL);
-                IntVector lg2bits = qc.blend(qc.mul(0x1p23f), lg2sub).reinterpretAsInts();
+                FloatVector lg1 = lg1kf.lanewise(VectorOperators.FMA, LN2_HI, lg1kf.lanewise(VectorOperators.FMA, LN2_LO, lg1l1));
+                // lg2 = log(qc): VectorMath.logNormal written out
+                IntVector lg2bits = qc.reinterpretAsInts();
                 IntVector lg2k = lg2bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
                 FloatVector lg2f = lg2bits.sub(lg2k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
                 FloatVector lg2kf = lg2k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-                lg2kf = lg2kf.blend(lg2kf.sub(23f), lg2sub);
                 FloatVector lg2f2 = lg2f.mul(lg2f);
                 FloatVector lg2p = lg2f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg2f, P5)
                         .lanewise(VectorOperators.FMA, lg2f, P4).lanewise(VectorOperators.FMA, lg2f, P3).lanewise(VectorOperators.FMA, lg2f, P2)
                         .lanewise(VectorOperators.FMA, lg2f, P1).lanewise(VectorOperators.FMA, lg2f, P0);
                 FloatVector lg2l1 = lg2p.mul(lg2f).lanewise(VectorOperators.FMA, lg2f2, lg2f2.mul(-0.5f)).add(lg2f);
-                FloatVector lg2 = lg2kf.lanewise(VectorOperators.FMA, LN2_HI, lg2kf.lanewise(VectorOperators.FMA, LN2_LO, lg2l1))
-                        .blend(Float.NEGATIVE_INFINITY, qc.compare(VectorOperators.EQ, 0f))
-                        .blend(Float.POSITIVE_INFINITY, qc.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                        .blend(Float.NaN, qc.compare(VectorOperators.GE, 0f).not());
+                FloatVector lg2 = lg2kf.lanewise(VectorOperators.FMA, LN2_HI, lg2kf.lanewise(VectorOperators.FMA, LN2_LO, lg2l1));
                 FloatVector l = zv.mul(lg1)
-                        .add(zv.neg().add(1f).mul(lg2)).mul(-inv);
+                        .add(zv.neg().add(1f).mul(lg2)).mul(-inv).blend(Float.NaN, pc.compare(VectorOperators.NE, pc));
                 // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
                 FloatVector u = FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))).sub(comp);
                 FloatVector next = acc.add(u);
@@ -1016,23 +1018,18 @@ public final class VectorKernels extends ScalarKernels {
                 // clip to [eps, 1f - eps] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
                 FloatVector q0 = FloatVector.fromArray(S, p, pb + k).div(vs);
                 FloatVector q = q0.blend(eps, q0.compare(VectorOperators.LT, eps)).blend(1f - eps, q0.compare(VectorOperators.GT, 1f - eps));
-                // lg3 = log(q): VectorMath.logPositive written out
-                VectorMask<Float> lg3sub = q.compare(VectorOperators.LT, Float.MIN_NORMAL);
-                IntVector lg3bits = q.blend(q.mul(0x1p23f), lg3sub).reinterpretAsInts();
+                // lg3 = log(q): VectorMath.logNormal written out
+                IntVector lg3bits = q.reinterpretAsInts();
                 IntVector lg3k = lg3bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
                 FloatVector lg3f = lg3bits.sub(lg3k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
                 FloatVector lg3kf = lg3k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-                lg3kf = lg3kf.blend(lg3kf.sub(23f), lg3sub);
                 FloatVector lg3f2 = lg3f.mul(lg3f);
                 FloatVector lg3p = lg3f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg3f, P5)
                         .lanewise(VectorOperators.FMA, lg3f, P4).lanewise(VectorOperators.FMA, lg3f, P3).lanewise(VectorOperators.FMA, lg3f, P2)
                         .lanewise(VectorOperators.FMA, lg3f, P1).lanewise(VectorOperators.FMA, lg3f, P0);
                 FloatVector lg3l1 = lg3p.mul(lg3f).lanewise(VectorOperators.FMA, lg3f2, lg3f2.mul(-0.5f)).add(lg3f);
-                FloatVector lg3 = lg3kf.lanewise(VectorOperators.FMA, LN2_HI, lg3kf.lanewise(VectorOperators.FMA, LN2_LO, lg3l1))
-                        .blend(Float.NEGATIVE_INFINITY, q.compare(VectorOperators.EQ, 0f))
-                        .blend(Float.POSITIVE_INFINITY, q.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                        .blend(Float.NaN, q.compare(VectorOperators.GE, 0f).not());
-                FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(lg3);
+                FloatVector lg3 = lg3kf.lanewise(VectorOperators.FMA, LN2_HI, lg3kf.lanewise(VectorOperators.FMA, LN2_LO, lg3l1));
+                FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(lg3).blend(Float.NaN, q.compare(VectorOperators.NE, q));
                 // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
                 FloatVector u = FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))).sub(comp);
                 FloatVector next = acc.add(u);
@@ -1558,40 +1555,30 @@ public final class VectorKernels extends ScalarKernels {
             // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
             FloatVector qc0 = v.neg().add(1f);
             FloatVector qc = qc0.blend(eps, qc0.compare(VectorOperators.LT, eps)).blend(hi, qc0.compare(VectorOperators.GT, hi));
-            // lg4 = log(pc): VectorMath.logPositive written out
-            VectorMask<Float> lg4sub = pc.compare(VectorOperators.LT, Float.MIN_NORMAL);
-            IntVector lg4bits = pc.blend(pc.mul(0x1p23f), lg4sub).reinterpretAsInts();
+            // lg4 = log(pc): VectorMath.logNormal written out
+            IntVector lg4bits = pc.reinterpretAsInts();
             IntVector lg4k = lg4bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
             FloatVector lg4f = lg4bits.sub(lg4k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
             FloatVector lg4kf = lg4k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-            lg4kf = lg4kf.blend(lg4kf.sub(23f), lg4sub);
             FloatVector lg4f2 = lg4f.mul(lg4f);
             FloatVector lg4p = lg4f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg4f, P5)
                     .lanewise(VectorOperators.FMA, lg4f, P4).lanewise(VectorOperators.FMA, lg4f, P3).lanewise(VectorOperators.FMA, lg4f, P2)
                     .lanewise(VectorOperators.FMA, lg4f, P1).lanewise(VectorOperators.FMA, lg4f, P0);
             FloatVector lg4l1 = lg4p.mul(lg4f).lanewise(VectorOperators.FMA, lg4f2, lg4f2.mul(-0.5f)).add(lg4f);
-            FloatVector lg4 = lg4kf.lanewise(VectorOperators.FMA, LN2_HI, lg4kf.lanewise(VectorOperators.FMA, LN2_LO, lg4l1))
-                    .blend(Float.NEGATIVE_INFINITY, pc.compare(VectorOperators.EQ, 0f))
-                    .blend(Float.POSITIVE_INFINITY, pc.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                    .blend(Float.NaN, pc.compare(VectorOperators.GE, 0f).not());
-            // lg5 = log(qc): VectorMath.logPositive written out
-            VectorMask<Float> lg5sub = qc.compare(VectorOperators.LT, Float.MIN_NORMAL);
-            IntVector lg5bits = qc.blend(qc.mul(0x1p23f), lg5sub).reinterpretAsInts();
+            FloatVector lg4 = lg4kf.lanewise(VectorOperators.FMA, LN2_HI, lg4kf.lanewise(VectorOperators.FMA, LN2_LO, lg4l1));
+            // lg5 = log(qc): VectorMath.logNormal written out
+            IntVector lg5bits = qc.reinterpretAsInts();
             IntVector lg5k = lg5bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
             FloatVector lg5f = lg5bits.sub(lg5k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
             FloatVector lg5kf = lg5k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-            lg5kf = lg5kf.blend(lg5kf.sub(23f), lg5sub);
             FloatVector lg5f2 = lg5f.mul(lg5f);
             FloatVector lg5p = lg5f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg5f, P5)
                     .lanewise(VectorOperators.FMA, lg5f, P4).lanewise(VectorOperators.FMA, lg5f, P3).lanewise(VectorOperators.FMA, lg5f, P2)
                     .lanewise(VectorOperators.FMA, lg5f, P1).lanewise(VectorOperators.FMA, lg5f, P0);
             FloatVector lg5l1 = lg5p.mul(lg5f).lanewise(VectorOperators.FMA, lg5f2, lg5f2.mul(-0.5f)).add(lg5f);
-            FloatVector lg5 = lg5kf.lanewise(VectorOperators.FMA, LN2_HI, lg5kf.lanewise(VectorOperators.FMA, LN2_LO, lg5l1))
-                    .blend(Float.NEGATIVE_INFINITY, qc.compare(VectorOperators.EQ, 0f))
-                    .blend(Float.POSITIVE_INFINITY, qc.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                    .blend(Float.NaN, qc.compare(VectorOperators.GE, 0f).not());
+            FloatVector lg5 = lg5kf.lanewise(VectorOperators.FMA, LN2_HI, lg5kf.lanewise(VectorOperators.FMA, LN2_LO, lg5l1));
             FloatVector u = zv.mul(lg4)
-                    .add(zv.neg().add(1f).mul(lg5)).mul(-inv).sub(comp);
+                    .add(zv.neg().add(1f).mul(lg5)).mul(-inv).blend(Float.NaN, pc.compare(VectorOperators.NE, pc)).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
             comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
@@ -1631,23 +1618,18 @@ public final class VectorKernels extends ScalarKernels {
             // clip to [eps, 1f - eps] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
             FloatVector q0 = v.div(s);
             FloatVector q = q0.blend(eps, q0.compare(VectorOperators.LT, eps)).blend(1f - eps, q0.compare(VectorOperators.GT, 1f - eps));
-            // lg6 = log(q): VectorMath.logPositive written out
-            VectorMask<Float> lg6sub = q.compare(VectorOperators.LT, Float.MIN_NORMAL);
-            IntVector lg6bits = q.blend(q.mul(0x1p23f), lg6sub).reinterpretAsInts();
+            // lg6 = log(q): VectorMath.logNormal written out
+            IntVector lg6bits = q.reinterpretAsInts();
             IntVector lg6k = lg6bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
             FloatVector lg6f = lg6bits.sub(lg6k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
             FloatVector lg6kf = lg6k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-            lg6kf = lg6kf.blend(lg6kf.sub(23f), lg6sub);
             FloatVector lg6f2 = lg6f.mul(lg6f);
             FloatVector lg6p = lg6f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg6f, P5)
                     .lanewise(VectorOperators.FMA, lg6f, P4).lanewise(VectorOperators.FMA, lg6f, P3).lanewise(VectorOperators.FMA, lg6f, P2)
                     .lanewise(VectorOperators.FMA, lg6f, P1).lanewise(VectorOperators.FMA, lg6f, P0);
             FloatVector lg6l1 = lg6p.mul(lg6f).lanewise(VectorOperators.FMA, lg6f2, lg6f2.mul(-0.5f)).add(lg6f);
-            FloatVector lg6 = lg6kf.lanewise(VectorOperators.FMA, LN2_HI, lg6kf.lanewise(VectorOperators.FMA, LN2_LO, lg6l1))
-                    .blend(Float.NEGATIVE_INFINITY, q.compare(VectorOperators.EQ, 0f))
-                    .blend(Float.POSITIVE_INFINITY, q.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                    .blend(Float.NaN, q.compare(VectorOperators.GE, 0f).not());
-            FloatVector u = tv.mul(lg6).sub(comp);
+            FloatVector lg6 = lg6kf.lanewise(VectorOperators.FMA, LN2_HI, lg6kf.lanewise(VectorOperators.FMA, LN2_LO, lg6l1));
+            FloatVector u = tv.mul(lg6).blend(Float.NaN, q.compare(VectorOperators.NE, q)).sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
             comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
@@ -1751,39 +1733,29 @@ public final class VectorKernels extends ScalarKernels {
             // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
             FloatVector qc0 = v.neg().add(1f);
             FloatVector qc = qc0.blend(eps, qc0.compare(VectorOperators.LT, eps)).blend(hi, qc0.compare(VectorOperators.GT, hi));
-            // lg7 = log(pc): VectorMath.logPositive written out
-            VectorMask<Float> lg7sub = pc.compare(VectorOperators.LT, Float.MIN_NORMAL);
-            IntVector lg7bits = pc.blend(pc.mul(0x1p23f), lg7sub).reinterpretAsInts();
+            // lg7 = log(pc): VectorMath.logNormal written out
+            IntVector lg7bits = pc.reinterpretAsInts();
             IntVector lg7k = lg7bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
             FloatVector lg7f = lg7bits.sub(lg7k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
             FloatVector lg7kf = lg7k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-            lg7kf = lg7kf.blend(lg7kf.sub(23f), lg7sub);
             FloatVector lg7f2 = lg7f.mul(lg7f);
             FloatVector lg7p = lg7f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg7f, P5)
                     .lanewise(VectorOperators.FMA, lg7f, P4).lanewise(VectorOperators.FMA, lg7f, P3).lanewise(VectorOperators.FMA, lg7f, P2)
                     .lanewise(VectorOperators.FMA, lg7f, P1).lanewise(VectorOperators.FMA, lg7f, P0);
             FloatVector lg7l1 = lg7p.mul(lg7f).lanewise(VectorOperators.FMA, lg7f2, lg7f2.mul(-0.5f)).add(lg7f);
-            FloatVector lg7 = lg7kf.lanewise(VectorOperators.FMA, LN2_HI, lg7kf.lanewise(VectorOperators.FMA, LN2_LO, lg7l1))
-                    .blend(Float.NEGATIVE_INFINITY, pc.compare(VectorOperators.EQ, 0f))
-                    .blend(Float.POSITIVE_INFINITY, pc.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                    .blend(Float.NaN, pc.compare(VectorOperators.GE, 0f).not());
-            // lg8 = log(qc): VectorMath.logPositive written out
-            VectorMask<Float> lg8sub = qc.compare(VectorOperators.LT, Float.MIN_NORMAL);
-            IntVector lg8bits = qc.blend(qc.mul(0x1p23f), lg8sub).reinterpretAsInts();
+            FloatVector lg7 = lg7kf.lanewise(VectorOperators.FMA, LN2_HI, lg7kf.lanewise(VectorOperators.FMA, LN2_LO, lg7l1));
+            // lg8 = log(qc): VectorMath.logNormal written out
+            IntVector lg8bits = qc.reinterpretAsInts();
             IntVector lg8k = lg8bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
             FloatVector lg8f = lg8bits.sub(lg8k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
             FloatVector lg8kf = lg8k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-            lg8kf = lg8kf.blend(lg8kf.sub(23f), lg8sub);
             FloatVector lg8f2 = lg8f.mul(lg8f);
             FloatVector lg8p = lg8f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg8f, P5)
                     .lanewise(VectorOperators.FMA, lg8f, P4).lanewise(VectorOperators.FMA, lg8f, P3).lanewise(VectorOperators.FMA, lg8f, P2)
                     .lanewise(VectorOperators.FMA, lg8f, P1).lanewise(VectorOperators.FMA, lg8f, P0);
             FloatVector lg8l1 = lg8p.mul(lg8f).lanewise(VectorOperators.FMA, lg8f2, lg8f2.mul(-0.5f)).add(lg8f);
-            FloatVector lg8 = lg8kf.lanewise(VectorOperators.FMA, LN2_HI, lg8kf.lanewise(VectorOperators.FMA, LN2_LO, lg8l1))
-                    .blend(Float.NEGATIVE_INFINITY, qc.compare(VectorOperators.EQ, 0f))
-                    .blend(Float.POSITIVE_INFINITY, qc.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                    .blend(Float.NaN, qc.compare(VectorOperators.GE, 0f).not());
-            zv.mul(lg7).add(zv.neg().add(1f).mul(lg8)).neg()
+            FloatVector lg8 = lg8kf.lanewise(VectorOperators.FMA, LN2_HI, lg8kf.lanewise(VectorOperators.FMA, LN2_LO, lg8l1));
+            zv.mul(lg7).add(zv.neg().add(1f).mul(lg8)).neg().blend(Float.NaN, pc.compare(VectorOperators.NE, pc))
                     .intoArray(out, ob + k);
             if (k == len - L) {
                 return;

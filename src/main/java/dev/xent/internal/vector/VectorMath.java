@@ -4,26 +4,27 @@ import static dev.xent.internal.vector.VectorKernels.S;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * {@code exp} and {@code log1p} in lanes, written out with FMA, for the arguments the kernels produce: {@code x − m ≤ 0}
- * after the log-sum-exp shift, {@code −|x|} in sigmoid CE, and {@code exp(−|x|) ∈ [0, 1]}.
+ * {@code exp}, {@code log1p} and {@code log} in lanes, written with FMA, for the arguments the kernels produce:
+ * {@code x − m ≤ 0} after the log-sum-exp shift and {@code −|x|} in sigmoid CE (exp), {@code exp(−|x|) ∈ [0, 1]}
+ * (log1p), and probabilities clipped to {@code [ε, 1 − ε]} with a normal {@code ε} (log).
  *
  * <p>Why not {@code VectorOperators.EXP}/{@code LOG}: on this machine (AVX-512, JDK 17 and 25) they run at about
- * 2.6–3 elements/ns; these run the exp at about 4.4 and exp + log1p together at about 1.4 elements/ns (against
- * about 1 for {@code EXP}, {@code LOG} and a division), measured with JMH. Both are evaluated with the same
- * operations interpreted and compiled ({@code lanewise(FMA)} is {@link Math#fma} in the interpreter), so the first
- * calls give the same bits as later ones.
+ * 2.6–3 elements/ns; the exp here runs at about 4.4, and exp + log1p together (softplus) at about 2 elements/ns
+ * (against about 1 for {@code EXP}, {@code LOG} and a division), measured with JMH ({@code Primitives}). Both are
+ * evaluated with the same operations interpreted and compiled ({@code lanewise(FMA)} is {@link Math#fma} in the
+ * interpreter), so the first calls give the same bits as later ones.
  *
- * <p>Accuracy, measured against {@link Math#exp}/{@link Math#log1p} (float64) on every float of the domain:
- * {@link #expNonPositive} within 1.05 ulp on {@code [−87.3, 0]}; {@link #log1pUnit} within 1.59 ulp on
- * {@code [0, 1]} ({@code VectorMathTest} repeats the check on a sample of every binade).
+ * <p>Accuracy, measured against {@link Math#exp}/{@link Math#log1p}/{@link Math#log} (float64) on every float of the
+ * domain: {@link #expNonPositive} within 1.05 ulp on {@code [−87.3, 0]}; {@link #log1pUnit} within 1.59 ulp on
+ * {@code [0, 1]}; {@link #logNormal} within 0.87 ulp on the positive normal floats ({@code VectorMathTest} repeats
+ * the checks on a sample of every binade, at every vector width).
  *
- * <p>Each method is small enough for C2 to inline into the kernel loops, which is what keeps them
- * allocation-free: a kernel must call them at most a few times per loop body, or C2's inlining budget runs
- * out and the vectors are boxed.
+ * <p>These methods are the tested definitions. {@code VectorKernels} writes them out at each use (marked
+ * {@code // name = f(arg): VectorMath.f written out}): a call from a large kernel is refused by C2's inlining budget
+ * and then boxes its vectors.
  */
 final class VectorMath {
 
@@ -66,8 +67,6 @@ final class VectorMath {
         return y.blend(0f, v.compare(VectorOperators.LT, EXP_UNDERFLOW));
     }
 
-    static final float SQRT2 = 1.41421356f;
-    static final float LN2 = 0.6931471805599453f;
     /** log: log1p(f) = f − f²/2 + f³·P(f), P of degree 7, minimax on [√½ − 1, √2 − 1] (6e-9 relative). */
     static final float P7 = -0.07634497433900833f;
     static final float P6 = 0.127615824341774f;
@@ -109,26 +108,22 @@ final class VectorMath {
     }
 
     /**
-     * {@code log(x)} for {@code x ≥ 0}: −∞ at 0, +∞ at +∞, NaN for NaN and negative x; subnormal x are scaled by
-     * 2^23 first. {@code x = 2^k·m} with {@code m ∈ [√½, √2)} from the float bits, {@code log x = k·ln2 + log1p(m − 1)}
-     * with the polynomial {@code P}. Within 0.87 ulp of {@link Math#log} on every positive float
-     * (every float from 0.5 up, every 7th below).
+     * {@code log(x)} for positive normal finite {@code x} (the kernels' clipped probabilities, {@code x ∈ [ε, 1 − ε]}
+     * with {@code ε ≥ 2^−126}); anything else (0, subnormal, ∞, NaN, negative) gives a meaningless finite value, so a
+     * caller whose input can be NaN blends NaN in itself. {@code x = 2^k·m} with {@code m ∈ [√½, √2)} from the float
+     * bits, {@code log x = k·ln2 + log1p(m − 1)} with the polynomial {@code P}. Within 0.87 ulp of {@link Math#log} on
+     * every positive normal float (measured on every float from 0.5 up, every 7th below).
      */
-    static FloatVector logPositive(FloatVector x) {
-        VectorMask<Float> subnormal = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
-        IntVector bits = x.blend(x.mul(0x1p23f), subnormal).reinterpretAsInts();
+    static FloatVector logNormal(FloatVector x) {
+        IntVector bits = x.reinterpretAsInts();
         IntVector k = bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
         FloatVector f = bits.sub(k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
         FloatVector kf = k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-        kf = kf.blend(kf.sub(23f), subnormal);
         FloatVector log1pf = log1pReduced(f);
-        return kf.lanewise(VectorOperators.FMA, LN2_HI, kf.lanewise(VectorOperators.FMA, LN2_LO, log1pf))
-                .blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f))
-                .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                .blend(Float.NaN, x.compare(VectorOperators.GE, 0f).not());
+        return kf.lanewise(VectorOperators.FMA, LN2_HI, kf.lanewise(VectorOperators.FMA, LN2_LO, log1pf));
     }
 
-    /** {@code log1p(f) = f − f²/2 + f³·P(f)} for {@code f ∈ [√½ − 1, √2 − 1]}: the polynomial both logs share. */
+    /** {@code log1p(f) = f − f²/2 + f³·P(f)} for {@code f ∈ [√½ − 1, √2 − 1]}: the polynomial of {@link #logNormal}. */
     private static FloatVector log1pReduced(FloatVector f) {
         FloatVector f2 = f.mul(f);
         FloatVector p = f.lanewise(VectorOperators.FMA, P7, P6);

@@ -114,30 +114,28 @@ class VectorMathTest {
     static float[] log(float[] v) {
         float[] out = new float[v.length];
         for (int i = 0; i + L <= v.length; i += L) {
-            VectorMath.logPositive(FloatVector.fromArray(VectorKernels.S, v, i)).intoArray(out, i);
+            VectorMath.logNormal(FloatVector.fromArray(VectorKernels.S, v, i)).intoArray(out, i);
         }
         return out;
     }
 
     @Test
-    void logWithinOneUlpOnThePositiveFloats() {
-        float[] v = sample(Float.MIN_VALUE, Float.MAX_VALUE, 4099);
+    void logWithinOneUlpOnThePositiveNormalFloats() {
+        float[] v = sample(Float.MIN_NORMAL, Float.MAX_VALUE, 4099);
         assertWithinUlps("log", v, log(v), Math::log, 0.87);
     }
 
     @Test
-    void logSpecialValues() {
-        float[] in = {0f, -0f, Float.POSITIVE_INFINITY, Float.NaN, -1f, 1f, Float.MIN_VALUE, 1e-40f};
+    void logAtTheEndsOfItsDomain() {
+        float[] in = {1f, Float.MIN_NORMAL, Float.MAX_VALUE, 0.5f, 2f, 1e-7f, 1f - 1e-7f};
         float[] v = new float[(in.length + L - 1) / L * L];
+        java.util.Arrays.fill(v, 1f);
         System.arraycopy(in, 0, v, 0, in.length);
         float[] got = log(v);
-        assertEquals(Float.NEGATIVE_INFINITY, got[0], "log(0)");
-        assertEquals(Float.NEGATIVE_INFINITY, got[1], "log(-0)");
-        assertEquals(Float.POSITIVE_INFINITY, got[2], "log(inf)");
-        assertTrue(Float.isNaN(got[3]), "log(NaN) = " + got[3]);
-        assertTrue(Float.isNaN(got[4]), "log(-1) = " + got[4]);
-        assertEquals(0f, got[5], "log(1)");
-        assertEquals((float) Math.log(Float.MIN_VALUE), got[6], Math.ulp((float) Math.log(Float.MIN_VALUE)), "log of the smallest subnormal");
-        assertEquals((float) Math.log(1e-40f), got[7], Math.ulp((float) Math.log(1e-40f)), "log of a subnormal");
+        assertEquals(0f, got[0], "log(1)");
+        for (int i = 1; i < in.length; i++) {
+            float want = (float) Math.log(in[i]);
+            assertEquals(want, got[i], Math.ulp(want), "log(" + in[i] + ")");
+        }
     }
 }
