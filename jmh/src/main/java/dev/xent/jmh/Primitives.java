@@ -126,9 +126,24 @@ public class Primitives {
         return s0.reduceLanes(VectorOperators.ADD);
     }
 
-    /** softplus(−|x|) with the FMA exp and log1p (VectorMath's polynomials). */
+    /** softplus(−|x|) with the FMA exp and log1p (VectorMath's polynomials): log1p(t) = t + t²·R(t), no range reduction. */
     @Benchmark
     public float softplusFma() {
+        FloatVector s0 = FloatVector.zero(S);
+        for (int i = 0; i < x.length; i += L) {
+            FloatVector t = Floor.exp(FloatVector.fromArray(S, x, i).lanewise(VectorOperators.ABS).neg());
+            FloatVector r = t.lanewise(VectorOperators.FMA, 0.005364816635847092f, -0.030065763741731644f)
+                    .lanewise(VectorOperators.FMA, t, 0.0792044922709465f).lanewise(VectorOperators.FMA, t, -0.13753798604011536f)
+                    .lanewise(VectorOperators.FMA, t, 0.1915365308523178f).lanewise(VectorOperators.FMA, t, -0.24857163429260254f)
+                    .lanewise(VectorOperators.FMA, t, 0.3332132399082184f).lanewise(VectorOperators.FMA, t, -0.49999648332595825f);
+            s0 = s0.add(r.lanewise(VectorOperators.FMA, t.mul(t), t));
+        }
+        return s0.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The same with the earlier log1p: 1 + t split as 2^e·(1 + f), a degree-7 polynomial in f and a correction term. */
+    @Benchmark
+    public float softplusFmaRangeReduced() {
         FloatVector s0 = FloatVector.zero(S);
         for (int i = 0; i < x.length; i += L) {
             FloatVector t = Floor.exp(FloatVector.fromArray(S, x, i).lanewise(VectorOperators.ABS).neg());
