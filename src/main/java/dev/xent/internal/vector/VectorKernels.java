@@ -966,7 +966,6 @@ public final class VectorKernels extends ScalarKernels {
                 // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
                 FloatVector pc0 = v;
                 FloatVector pc = pc0.blend(eps, pc0.compare(VectorOperators.LT, eps)).blend(hi, pc0.compare(VectorOperators.GT, hi));
-                // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
                 FloatVector qc0 = v.neg().add(1f);
                 FloatVector qc = qc0.blend(eps, qc0.compare(VectorOperators.LT, eps)).blend(hi, qc0.compare(VectorOperators.GT, hi));
                 // lg1 = log(pc): VectorMath.logNormal written out
@@ -1238,66 +1237,30 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     /**
-     * Sparse softmax CE of L rows of two classes stored contiguously ({@code [N, 2]}): two plain loads hold L rows,
-     * and constant lane shuffles split them into the class-0 and class-1 logits, instead of gathers (which run
-     * at about 2.3 elements/ns here, the shuffles at about 17). With {@code g = x_other − x_label} the loss is
-     * {@code log(1 + exp(g)) = max(g, 0) + log1p(exp(−|g|))}: the log-sum-exp of two logits shifted by their
-     * maximum, exactly.
-     */
-    private static void sparsePairTile(float[] x, int xb, int[] y, int yb, float[] out, int ob) {
-        FloatVector lo = FloatVector.fromArray(S, x, xb);
-        FloatVector hi = FloatVector.fromArray(S, x, xb + L);
-        VectorMask<Float> upper = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L / 2));
-        FloatVector x0 = lo.rearrange(PAIR_FIRST).blend(hi.rearrange(PAIR_FIRST), upper);
-        FloatVector x1 = lo.rearrange(PAIR_SECOND).blend(hi.rearrange(PAIR_SECOND), upper);
-        VectorMask<Float> labelOne = IntVector.fromArray(SI, y, yb).reinterpretAsFloats().compare(VectorOperators.EQ, labelBits(1));
-        FloatVector g = x1.sub(x0);
-        g = g.blend(g.neg(), labelOne);
-        // ex1 = exp(g.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
-        FloatVector ex1a = g.lanewise(VectorOperators.ABS).neg();
-        FloatVector ex1t = ex1a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-        FloatVector ex1n = ex1t.sub(SHIFTER);
-        FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, ex1a));
-        FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
-                .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
-        FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
-                .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                .blend(0f, ex1a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-        FloatVector ex = ex1;
-        // lp2 = log1p(ex): VectorMath.log1pUnit written out
-        FloatVector lp2t2 = ex.mul(ex);
-        FloatVector lp2 = ex.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, ex, R5).lanewise(VectorOperators.FMA, ex, R4)
-                .lanewise(VectorOperators.FMA, ex, R3).lanewise(VectorOperators.FMA, ex, R2).lanewise(VectorOperators.FMA, ex, R1).lanewise(VectorOperators.FMA, ex, R0)
-                .lanewise(VectorOperators.FMA, lp2t2, ex);
-        FloatVector lp = lp2;
-        // max(g, 0) by compare and blend; NaN stays NaN through the log1p; a +inf logit gives NaN, as
-        // inf − inf does in the log-sum-exp of the other backends and of TensorFlow
-        g.blend(0f, g.compare(VectorOperators.LT, 0f)).add(lp)
-                .blend(Float.NaN, x0.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                .blend(Float.NaN, x1.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                .intoArray(out, ob);
-    }
-
-    /**
-     * {@link #sparsePairTile} over {@code rows ≥ L} rows of {@code [N, 2]} (contiguous logits, labels and losses): two
-     * tiles per step with their statements interleaved (tile A's and B's), so that the core has two independent
-     * dependency chains to overlap (one tile per step ran 1.4× slower on JDK 25, 1.25× on JDK 17); the last one or two
-     * tiles end at the last row and may overlap rows already written, with the same values.
+     * Sparse softmax CE of {@code rows ≥ L} rows of two classes stored contiguously ({@code [N, 2]}, labels and losses
+     * contiguous). Two plain loads hold L rows, and constant lane shuffles split them into the class-0 and class-1
+     * logits, instead of gathers (which run at about 2.3 elements/ns here, the shuffles at about 17). With
+     * {@code g = x_other − x_label} the loss is {@code log(1 + exp(g)) = max(g, 0) + log1p(exp(−|g|))}: the
+     * log-sum-exp of two logits shifted by their maximum, exactly. Each step takes two tiles of L rows, A and B, with
+     * their statements interleaved so that the core has two independent dependency chains to overlap (one tile per
+     * step ran 1.4× slower on JDK 25, 1.25× on JDK 17); a tile that would pass the last row ends at it instead and
+     * rewrites rows already written with the same values (with {@code rows < 2L}, A and B may be the same tile).
      */
     private static void sparsePairs(float[] x, int xb, int[] y, int yb, float[] out, int ob, int rows) {
         VectorMask<Float> upper = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L / 2));
-        int r = 0;
-        for (; r + 2 * L <= rows; r += 2 * L, xb += 4 * L, yb += 2 * L, ob += 2 * L) {
-            FloatVector loA = FloatVector.fromArray(S, x, xb);
-            FloatVector loB = FloatVector.fromArray(S, x, xb + 2 * L);
-            FloatVector hiA = FloatVector.fromArray(S, x, xb + L);
-            FloatVector hiB = FloatVector.fromArray(S, x, xb + 3 * L);
+        for (int r = 0; r < rows; r += 2 * L) {
+            int a = Math.min(r, rows - L);
+            int b = Math.min(r + L, rows - L);
+            FloatVector loA = FloatVector.fromArray(S, x, xb + 2 * a);
+            FloatVector loB = FloatVector.fromArray(S, x, xb + 2 * b);
+            FloatVector hiA = FloatVector.fromArray(S, x, xb + 2 * a + L);
+            FloatVector hiB = FloatVector.fromArray(S, x, xb + 2 * b + L);
             FloatVector x0A = loA.rearrange(PAIR_FIRST).blend(hiA.rearrange(PAIR_FIRST), upper);
             FloatVector x0B = loB.rearrange(PAIR_FIRST).blend(hiB.rearrange(PAIR_FIRST), upper);
             FloatVector x1A = loA.rearrange(PAIR_SECOND).blend(hiA.rearrange(PAIR_SECOND), upper);
             FloatVector x1B = loB.rearrange(PAIR_SECOND).blend(hiB.rearrange(PAIR_SECOND), upper);
-            VectorMask<Float> labelOneA = IntVector.fromArray(SI, y, yb).reinterpretAsFloats().compare(VectorOperators.EQ, labelBits(1));
-            VectorMask<Float> labelOneB = IntVector.fromArray(SI, y, yb + L).reinterpretAsFloats().compare(VectorOperators.EQ, labelBits(1));
+            VectorMask<Float> labelOneA = IntVector.fromArray(SI, y, yb + a).reinterpretAsFloats().compare(VectorOperators.EQ, labelBits(1));
+            VectorMask<Float> labelOneB = IntVector.fromArray(SI, y, yb + b).reinterpretAsFloats().compare(VectorOperators.EQ, labelBits(1));
             FloatVector gA = x1A.sub(x0A);
             FloatVector gB = x1B.sub(x0B);
             gA = gA.blend(gA.neg(), labelOneA);
@@ -1336,18 +1299,11 @@ public final class VectorKernels extends ScalarKernels {
             gA.blend(0f, gA.compare(VectorOperators.LT, 0f)).add(lpA)
                     .blend(Float.NaN, x0A.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
                     .blend(Float.NaN, x1A.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                    .intoArray(out, ob);
+                    .intoArray(out, ob + a);
             gB.blend(0f, gB.compare(VectorOperators.LT, 0f)).add(lpB)
                     .blend(Float.NaN, x0B.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
                     .blend(Float.NaN, x1B.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY))
-                    .intoArray(out, ob + L);
-        }
-        for (; r < rows; r += L) {
-            int back = Math.max(0, r + L - rows); // the last tile ends at the last row
-            sparsePairTile(x, xb - 2 * back, y, yb - back, out, ob - back);
-            xb += 2 * L;
-            yb += L;
-            ob += L;
+                    .intoArray(out, ob + b);
         }
     }
 
@@ -1552,7 +1508,6 @@ public final class VectorKernels extends ScalarKernels {
             // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
             FloatVector pc0 = v;
             FloatVector pc = pc0.blend(eps, pc0.compare(VectorOperators.LT, eps)).blend(hi, pc0.compare(VectorOperators.GT, hi));
-            // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
             FloatVector qc0 = v.neg().add(1f);
             FloatVector qc = qc0.blend(eps, qc0.compare(VectorOperators.LT, eps)).blend(hi, qc0.compare(VectorOperators.GT, hi));
             // lg4 = log(pc): VectorMath.logNormal written out
@@ -1730,7 +1685,6 @@ public final class VectorKernels extends ScalarKernels {
             // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
             FloatVector pc0 = v;
             FloatVector pc = pc0.blend(eps, pc0.compare(VectorOperators.LT, eps)).blend(hi, pc0.compare(VectorOperators.GT, hi));
-            // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
             FloatVector qc0 = v.neg().add(1f);
             FloatVector qc = qc0.blend(eps, qc0.compare(VectorOperators.LT, eps)).blend(hi, qc0.compare(VectorOperators.GT, hi));
             // lg7 = log(pc): VectorMath.logNormal written out
