@@ -1309,10 +1309,12 @@ public final class VectorKernels extends ScalarKernels {
 
     /**
      * Sparse softmax CE of a full tile (L neighbouring inner positions, one per lane, plain loads, losses
-     * contiguous) shifted by the label's own logit: {@code loss = log Σ_c exp(x_c − x_label)}, which needs no
-     * maximum pass and has no cancellation in {@code lse − x_label}. Each {@code x_c − x_label} is capped at 88, so
-     * a sum above 1e37 means a term could have overflowed: then (and for NaN or infinite logits) it returns false
-     * and the two-pass tile recomputes the tile with the maximum as the shift.
+     * contiguous) shifted by the label's own logit: {@code loss = log1p(s)} with {@code s = Σ_{c ≠ label}
+     * exp(x_c − x_label)}, which needs no maximum pass, has no cancellation in {@code lse − x_label}, and leaves the
+     * label's term (exactly 1) out of the sum so that a confident row's small loss keeps its relative precision.
+     * Each {@code x_c − x_label} is capped at 88, so a sum above 1e37 means a term could have overflowed: then (and for
+     * NaN or an infinite logit) it returns false and the two-pass tile recomputes those lanes with the maximum as the
+     * shift.
      */
     private static boolean sparseInnerShiftTile(float[] x, int xb, int xs, int classes, int[] y, int yb,
                                                 float[] out, int ob) {
@@ -1335,36 +1337,45 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
                     .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
                     .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-            FloatVector u = ex1.sub(dc);
+            FloatVector u = ex1.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c))).sub(dc);
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
             d = sum;
         }
-        VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f);
-        FloatVector.broadcast(S, Float.NaN).blend(d.lanewise(VectorOperators.LOG), good).intoArray(out, ob);
+        // log1p(d) = log(u)·(d/(u − 1)) with u = 1 + d (the ratio first, so no overflow; where u = 1: d); good
+        // lanes: d in range (false for NaN) and a finite label logit
+        FloatVector u1 = d.add(1f);
+        FloatVector loss = u1.lanewise(VectorOperators.LOG).mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
+        VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f)
+                .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
+        FloatVector.broadcast(S, Float.NaN).blend(loss, good).intoArray(out, ob);
         return good.allTrue();
     }
 
+    /** Per thread: the gather indices of one tile's label logits, {@code r·rowStride + label_r}. */
+    private static final ThreadLocal<int[]> LABEL_INDEX = ThreadLocal.withInitial(() -> new int[L]);
+
     /**
      * The same for L neighbouring rows of {@code C < L} classes, gathered: one gather per class (gathers are the
-     * cost here). The shift is the first class's logit, {@code d = Σ_c exp(x_c − x_0)}, and the label's logit is
-     * picked up on the way; the loss is {@code log(d·exp(x_0 − x_label))}, the same sum shifted by the label's logit
-     * without the cancellation of {@code log d − (x_label − x_0)}. Capped terms, {@code d > 1e37}, a product
-     * outside {@code [0.5, 1e37]} (it is at least 1 exactly) or NaN return false, as above.
+     * cost here) and one for the label logits, by indices formed from the labels. As above, the shift is the
+     * label's own logit: {@code loss = log1p(s)} with {@code s = Σ_{c ≠ label} exp(x_c − x_label)}, the label's term
+     * (exactly 1) left out of the sum, so that a confident row's small loss keeps its relative precision (a shift by
+     * another class's logit rounded {@code x_c − x_0} for the large terms, up to {@code |x_c − x_0|·2^−24} relative,
+     * and {@code log} of a sum near 1 keeps only its absolute precision). Capped terms, {@code s > 1e37}, NaN, or an
+     * infinite label logit return false, as above.
      */
     private static boolean sparseRowsShiftTile(float[] x, int xb, int xls, int classes, int[] y, int yb, int yls,
                                                float[] out, int ob) {
         int[] xmap = LANE_MAPS[xls];
-        FloatVector yv = (yls == 1 ? IntVector.fromArray(SI, y, yb) : IntVector.fromArray(SI, y, yb, LANE_MAPS[yls], 0))
-                .reinterpretAsFloats();
-        FloatVector x0 = FloatVector.fromArray(S, x, xb, xmap, 0);
-        FloatVector xy = x0;
+        int[] index = LABEL_INDEX.get();
+        IntVector labels = yls == 1 ? IntVector.fromArray(SI, y, yb) : IntVector.fromArray(SI, y, yb, LANE_MAPS[yls], 0);
+        labels.add(IntVector.fromArray(SI, xmap, 0)).intoArray(index, 0);
+        FloatVector yv = labels.reinterpretAsFloats();
+        FloatVector xy = FloatVector.fromArray(S, x, xb, index, 0);
         FloatVector d = FloatVector.zero(S);
         FloatVector dc = d;
         for (int c = 0; c < classes; c++) {
-            FloatVector v = FloatVector.fromArray(S, x, xb + c, xmap, 0);
-            xy = xy.blend(v, yv.compare(VectorOperators.EQ, labelBits(c)));
-            FloatVector a = v.sub(x0);
+            FloatVector a = FloatVector.fromArray(S, x, xb + c, xmap, 0).sub(xy);
             a = a.blend(88f, a.compare(VectorOperators.GT, 88f));
             // ex2 = exp(a): VectorMath.expNonPositive written out
             FloatVector ex2t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
@@ -1375,28 +1386,19 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f).reinterpretAsInts()
                     .add(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
                     .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-            FloatVector u = ex2.sub(dc);
+            FloatVector u = ex2.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c))).sub(dc);
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
             d = sum;
         }
-        FloatVector b = x0.sub(xy);
-        b = b.blend(88f, b.compare(VectorOperators.GT, 88f));
-        // ex3 = exp(b): VectorMath.expNonPositive written out
-        FloatVector ex3t = b.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-        FloatVector ex3n = ex3t.sub(SHIFTER);
-        FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, b));
-        FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
-                .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
-        FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f).reinterpretAsInts()
-                .add(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                .blend(0f, b.compare(VectorOperators.LT, EXP_UNDERFLOW));
-        FloatVector product = d.mul(ex3);
-        // good lanes: both sums in range (false for NaN); the others are NaN here and refilled by the two-pass tile
-        FloatVector ok = FloatVector.zero(S).blend(1f, d.compare(VectorOperators.LE, 1e37f))
-                .blend(0f, product.compare(VectorOperators.LT, 0.5f)).blend(0f, product.compare(VectorOperators.GT, 1e37f));
-        VectorMask<Float> good = ok.compare(VectorOperators.EQ, 1f).and(product.compare(VectorOperators.EQ, product));
-        FloatVector.broadcast(S, Float.NaN).blend(product.lanewise(VectorOperators.LOG), good).intoArray(out, ob);
+        // log1p(d) = log(u)·(d/(u − 1)) with u = 1 + d (the ratio first, so no overflow; where u = 1: d); good
+        // lanes: d in range (false for NaN) and a finite label logit; the others are NaN here and refilled by the
+        // two-pass tile
+        FloatVector u1 = d.add(1f);
+        FloatVector loss = u1.lanewise(VectorOperators.LOG).mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
+        VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f)
+                .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
+        FloatVector.broadcast(S, Float.NaN).blend(loss, good).intoArray(out, ob);
         return good.allTrue();
     }
 
