@@ -273,25 +273,15 @@ final class KnownBugs {
         return out;
     }
 
-    private static volatile Boolean probabilitySumCancels;
-
     /**
      * Bug T: the vector categorical CE sums a row's probabilities in float, so with negative probabilities the sum can
      * cancel to 0 where the double sum does not: p = [1e-8, −0.5, −0.0, 0.5], t = [0, 1, 0, 0] in 63 rows gives NaN
-     * (−0.0/0) instead of −log ε = 16.118095 (ε = 1e-7).
+     * (−0.0/0) instead of −log ε = 16.118095 (ε = 1e-7). That probe passes at some widths (the lanes add in another
+     * order), while fuzzing still finds such rows there (64-bit, C = 4: p = [1e-7, 1e-40, 0.5, −0.5] gave 0.0246 for
+     * 8.2e-8, 2026-12-02; also in sparse categorical CE), so the bug counts as open for the vector backend, not probed.
      */
     static boolean vectorProbabilitySumCancels(CrossEntropy ce) {
-        if (STRICT || ce.backend() != Backend.VECTOR) {
-            return false;
-        }
-        if (probabilitySumCancels == null) {
-            boolean bad = false;
-            for (float v : categoricalWithNegativeProbabilities(ce, 63)) {
-                bad |= !TestSupport.close(-Math.log(1e-7f), v, TestSupport.REL, TestSupport.ABS);
-            }
-            probabilitySumCancels = bad;
-        }
-        return probabilitySumCancels;
+        return !STRICT && ce.backend() == Backend.VECTOR;
     }
 
     static float[] categoricalWithNegativeProbabilities(CrossEntropy ce, int rows) {
