@@ -769,10 +769,11 @@ public final class VectorKernels extends ScalarKernels {
     /**
      * {@code Σ_c exp(x[xb + c] − m)}, {@code classes ≥ L}: two float accumulators per block of {@link #BLOCK}
      * classes, blocks added in double. The last vector of a row that is not a multiple of L ends at the last class;
-     * its lanes that were already counted become −∞ (exp 0). The elements equal to {@code m} (exp(0) = 1 exactly) are
-     * counted (mask popcount) instead of added to a float lane: a lane that held a 1 rounded every small term added to
-     * it to a multiple of 2^−24, which cost a confident row's small loss its relative precision (2.03e-6 for 2.06e-6
-     * at C = 1000); the sum returned is {@code ties + Σ lanes} in double.
+     * its lanes that were already counted become −∞ (exp 0). The elements equal to {@code m}
+     * (exp(0) = 1 exactly) are counted per lane in a second accumulator instead of added to a float lane: a lane that
+     * held a 1 rounded every small term added to it to a multiple of 2^−24, which cost a confident row's small loss
+     * its relative precision (2.03e-6 for 2.06e-6 at C = 1000); per block the sum is {@code Σ lanes + Σ counts} in
+     * double.
      *
      * <p>This method is deliberately more than 325 bytecodes (C2's {@code FreqInlineSize}): it is compiled on its
      * own and called once per row, never inlined into a caller whose other loops would exhaust C2's node budget
@@ -781,11 +782,11 @@ public final class VectorKernels extends ScalarKernels {
     static double rowSumExp(float[] x, int xb, int classes, float m) {
         FloatVector vm = FloatVector.broadcast(S, m);
         double total = 0;
-        int ties = 0; // the elements equal to m: each exp(0) = 1 exactly, counted here instead of in a float lane
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
             FloatVector s0 = FloatVector.zero(S);
             FloatVector s1 = s0;
+            FloatVector k0 = s0; // the elements equal to m, counted per lane
             int c = c0;
             for (; c + 2 * L <= end; c += 2 * L) {
                 // ex1 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
@@ -800,7 +801,7 @@ public final class VectorKernels extends ScalarKernels {
                         .blend(0f, ex1a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top1 = ex1a.compare(VectorOperators.EQ, 0f);
                 s0 = s0.add(ex1.blend(0f, top1));
-                ties += top1.trueCount();
+                k0 = k0.add(FloatVector.zero(S).blend(1f, top1));
                 // ex2 = exp(FloatVector.fromArray(S, x, xb + c + L).sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex2a = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
                 FloatVector ex2t = ex2a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
@@ -813,7 +814,7 @@ public final class VectorKernels extends ScalarKernels {
                         .blend(0f, ex2a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top2 = ex2a.compare(VectorOperators.EQ, 0f);
                 s1 = s1.add(ex2.blend(0f, top2));
-                ties += top2.trueCount();
+                k0 = k0.add(FloatVector.zero(S).blend(1f, top2));
             }
             for (; c < end; c += L) {
                 VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
@@ -829,11 +830,11 @@ public final class VectorKernels extends ScalarKernels {
                         .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top3 = a.compare(VectorOperators.EQ, 0f);
                 s0 = s0.add(ex3.blend(0f, top3));
-                ties += top3.trueCount();
+                k0 = k0.add(FloatVector.zero(S).blend(1f, top3));
             }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            total += s0.add(s1).reduceLanes(VectorOperators.ADD) + (double) k0.reduceLanes(VectorOperators.ADD);
         }
-        return total + ties;
+        return total;
     }
 
     /** {@code Σ_c p[pb + c]}, {@code classes ≥ L}, summed as {@link #rowSumExp}. */
