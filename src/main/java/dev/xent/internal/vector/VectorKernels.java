@@ -781,6 +781,8 @@ public final class VectorKernels extends ScalarKernels {
      */
     static double rowSumExp(float[] x, int xb, int classes, float m) {
         FloatVector vm = FloatVector.broadcast(S, m);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         double total = 0;
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
@@ -800,8 +802,8 @@ public final class VectorKernels extends ScalarKernels {
                         .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
                         .blend(0f, ex1a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top1 = ex1a.compare(VectorOperators.EQ, 0f);
-                s0 = s0.add(ex1.blend(0f, top1));
-                k0 = k0.add(FloatVector.zero(S).blend(1f, top1));
+                s0 = s0.add(ex1.blend(zero, top1));
+                k0 = k0.add(zero.blend(one, top1));
                 // ex2 = exp(FloatVector.fromArray(S, x, xb + c + L).sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex2a = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
                 FloatVector ex2t = ex2a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
@@ -813,8 +815,8 @@ public final class VectorKernels extends ScalarKernels {
                         .add(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
                         .blend(0f, ex2a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top2 = ex2a.compare(VectorOperators.EQ, 0f);
-                s1 = s1.add(ex2.blend(0f, top2));
-                k0 = k0.add(FloatVector.zero(S).blend(1f, top2));
+                s1 = s1.add(ex2.blend(zero, top2));
+                k0 = k0.add(zero.blend(one, top2));
             }
             for (; c < end; c += L) {
                 VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
@@ -829,8 +831,8 @@ public final class VectorKernels extends ScalarKernels {
                         .add(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
                         .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top3 = a.compare(VectorOperators.EQ, 0f);
-                s0 = s0.add(ex3.blend(0f, top3));
-                k0 = k0.add(FloatVector.zero(S).blend(1f, top3));
+                s0 = s0.add(ex3.blend(zero, top3));
+                k0 = k0.add(zero.blend(one, top3));
             }
             total += s0.add(s1).reduceLanes(VectorOperators.ADD) + (double) k0.reduceLanes(VectorOperators.ADD);
         }
