@@ -64,10 +64,20 @@ public final class ReferenceKernels implements Kernels {
         return Math.max(x, 0) - x * z + Math.log1p(Math.exp(-Math.abs(x)));
     }
 
+    /**
+     * Keras' upper clip bound {@code 1 − ε}, formed as Keras forms it: in float32 ({@code 1. - epsilon_} with
+     * {@code epsilon_} a float32 constant), so 0.99999988 (1 − 2⁻²³) for ε = 1e-7 and exactly 1 for ε below 2⁻²⁵.
+     * The bound is part of the semantics, not a rounding to model away: with a label of 100 and a probability of
+     * 1, {@code −100·log(1 − ε)} is 1.19e-5 in float32 Keras, 1.00e-5 with a double bound.
+     */
+    public static double hi(double eps) {
+        return 1f - (float) eps;
+    }
+
     /** {@code −(z·log p + (1−z)·log(1−p))}, p clipped to {@code [ε, 1−ε]} (so 1 − p to the same interval). */
     public static double binary(double p, double z, double eps) {
-        double pc = Math.min(Math.max(p, eps), 1 - eps);
-        double qc = Math.min(Math.max(1 - p, eps), 1 - eps);
+        double pc = Math.min(Math.max(p, eps), hi(eps));
+        double qc = Math.min(Math.max(1 - p, eps), hi(eps));
         return -(z * Math.log(pc) + (1 - z) * Math.log(qc));
     }
 
@@ -79,7 +89,7 @@ public final class ReferenceKernels implements Kernels {
         }
         double loss = 0;
         for (int c = 0; c < classes; c++) {
-            double q = Math.min(Math.max(p[pb + c * ps] / s, eps), 1 - eps);
+            double q = Math.min(Math.max(p[pb + c * ps] / s, eps), hi(eps));
             loss -= t[tb + c * ts] * Math.log(q);
         }
         return loss;
@@ -91,7 +101,7 @@ public final class ReferenceKernels implements Kernels {
         for (int c = 0; c < classes; c++) {
             s += p[pb + c * ps];
         }
-        return -Math.log(Math.min(Math.max(p[pb + y * ps] / s, eps), 1 - eps));
+        return -Math.log(Math.min(Math.max(p[pb + y * ps] / s, eps), hi(eps)));
     }
 
     // ---- double[] results in logical order -------------------------------------------------------------

@@ -1,5 +1,7 @@
 package dev.xent.internal.reference;
 
+import static dev.xent.internal.reference.ReferenceKernels.hi;
+
 import dev.xent.Layout;
 import dev.xent.internal.LossParams;
 
@@ -124,8 +126,8 @@ public final class ReferenceOptions {
             l0 = Math.max(Math.log1p(-prob), -100);
         } else {
             double eps = p.epsilon;
-            l1 = Math.log(Math.min(Math.max(prob, eps), 1 - eps));
-            l0 = Math.log(Math.min(Math.max(1 - prob, eps), 1 - eps));
+            l1 = Math.log(Math.min(Math.max(prob, eps), hi(eps)));
+            l0 = Math.log(Math.min(Math.max(1 - prob, eps), hi(eps)));
         }
         return -(q * z * l1 + (1 - z) * l0) + 0.0;
     }
@@ -141,8 +143,8 @@ public final class ReferenceOptions {
             g0 = Math.log1p(-prob) >= -100 ? -1 / (1 - prob) : 0;
         } else {
             double eps = p.epsilon;
-            g1 = prob >= eps && prob <= 1 - eps ? 1 / prob : 0;
-            g0 = 1 - prob >= eps && 1 - prob <= 1 - eps ? -1 / (1 - prob) : 0;
+            g1 = prob >= eps && prob <= hi(eps) ? 1 / prob : 0;
+            g0 = 1 - prob >= eps && 1 - prob <= hi(eps) ? -1 / (1 - prob) : 0;
         }
         return -(q * z * g1 + (1 - z) * g0);
     }
@@ -225,8 +227,8 @@ public final class ReferenceOptions {
                     u = Math.log(q) >= -100;
                     lc = Math.max(Math.log(q), -100);
                 } else {
-                    u = q >= eps && q <= 1 - eps;
-                    lc = Math.log(Math.min(Math.max(q, eps), 1 - eps));
+                    u = q >= eps && q <= hi(eps);
+                    lc = Math.log(Math.min(Math.max(q, eps), hi(eps)));
                 }
                 loss -= tc * lc;
                 if (u) {

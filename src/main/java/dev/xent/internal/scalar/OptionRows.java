@@ -256,6 +256,9 @@ public final class OptionRows {
             s0 += pr[pb + c * ps];
         }
         float sum = (float) s0;
+        // a float sum beyond Float.MAX_VALUE: divide by the double sum (as ScalarKernels.categoricalRow)
+        boolean wide = Float.isInfinite(sum);
+        double sumD = wide ? s0 : sum;
         float eps = p.epsilon;
         float hi = 1f - eps;
         double loss = 0;
@@ -265,7 +268,7 @@ public final class OptionRows {
             if (tc == 0) {
                 continue;
             }
-            float q = pr[pb + c * ps] / sum;
+            float q = wide ? (float) (pr[pb + c * ps] / s0) : pr[pb + c * ps] / sum;
             double lc;
             boolean u;
             if (p.logClamp) {
@@ -283,7 +286,7 @@ public final class OptionRows {
         }
         if (grad != null) {
             for (int c = 0; c < classes; c++) {
-                float q = pr[pb + c * ps] / sum;
+                float q = wide ? (float) (pr[pb + c * ps] / s0) : pr[pb + c * ps] / sum;
                 double tc = target(p, classes, t, tb, ts, y, c);
                 double own = 0;
                 if (tc != 0) {
@@ -293,7 +296,7 @@ public final class OptionRows {
                         own = q >= eps && q <= hi ? tc / q : 0;
                     }
                 }
-                double g = (tu - own) / sum;
+                double g = (tu - own) / sumD;
                 grad[gb + c * gs] = (float) (Float.isNaN(q) ? Double.NaN : k * g);
             }
         }

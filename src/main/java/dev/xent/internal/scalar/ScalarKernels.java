@@ -234,21 +234,32 @@ public class ScalarKernels implements Kernels {
         return -(z * Math.log(pc) + (1.0 - z) * Math.log(qc));
     }
 
-    /** Keras categorical cross-entropy of one row: {@code −Σ t_c·log clip(p_c / Σp, ε, 1−ε)}. */
+    /**
+     * Keras categorical cross-entropy of one row: {@code −Σ t_c·log clip(p_c / Σp, ε, 1−ε)}. The sum is formed in
+     * double and rounded to float (Keras' float32 {@code reduce_sum}); when that rounding overflows (a row of finite
+     * probabilities summing beyond {@code Float.MAX_VALUE}, where float32 Keras divides by +inf and returns
+     * {@code −Σ t·log ε}) the division uses the double sum, so the loss is the float64 reference's.
+     */
     public static float categoricalRow(float[] p, int pb, int ps, int classes, float[] t, int tb, int ts, float eps) {
-        float s = sum(p, pb, ps, classes);
+        double s0 = sum(p, pb, ps, classes);
+        float s = (float) s0;
+        boolean wide = Float.isInfinite(s);
         float hi = 1f - eps;
         double loss = 0;
         for (int c = 0; c < classes; c++) {
-            float q = Math.min(Math.max(p[pb + c * ps] / s, eps), hi);
+            float pc = p[pb + c * ps];
+            float q = Math.min(Math.max(wide ? (float) (pc / s0) : pc / s, eps), hi);
             loss -= t[tb + c * ts] * Math.log(q);
         }
         return (float) loss;
     }
 
-    /** Keras sparse categorical cross-entropy of one row: {@code −log clip(p_y / Σp, ε, 1−ε)}. */
+    /** Keras sparse categorical cross-entropy of one row: {@code −log clip(p_y / Σp, ε, 1−ε)}; the sum as in {@link #categoricalRow}. */
     public static float sparseCategoricalRow(float[] p, int pb, int ps, int classes, int y, float eps) {
-        float q = Math.min(Math.max(p[pb + y * ps] / sum(p, pb, ps, classes), eps), 1f - eps);
+        double s0 = sum(p, pb, ps, classes);
+        float s = (float) s0;
+        float py = p[pb + y * ps];
+        float q = Math.min(Math.max(Float.isInfinite(s) ? (float) (py / s0) : py / s, eps), 1f - eps);
         return (float) -Math.log(q);
     }
 
@@ -260,11 +271,11 @@ public class ScalarKernels implements Kernels {
         return m;
     }
 
-    private static float sum(float[] p, int pb, int ps, int classes) {
+    private static double sum(float[] p, int pb, int ps, int classes) {
         double s = 0;
         for (int c = 0; c < classes; c++) {
             s += p[pb + c * ps];
         }
-        return (float) s;
+        return s;
     }
 }

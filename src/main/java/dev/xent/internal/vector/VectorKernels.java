@@ -683,7 +683,11 @@ public final class VectorKernels extends ScalarKernels {
             case CATEGORICAL:
                 return categoricalRow(x, xb, classes, t, tb, eps);
             case SPARSE_CATEGORICAL: {
-                float q = Math.min(Math.max(x[xb + y] / rowSum(x, xb, classes), eps), 1f - eps);
+                float sum = rowSum(x, xb, classes);
+                if (!Float.isFinite(sum)) {
+                    return ScalarKernels.sparseCategoricalRow(x, xb, 1, classes, y, eps); // divides by the double sum
+                }
+                float q = Math.min(Math.max(x[xb + y] / sum, eps), 1f - eps);
                 return (float) -Math.log(q);
             }
             default:
@@ -1019,7 +1023,11 @@ public final class VectorKernels extends ScalarKernels {
 
     /** Keras categorical CE of one row, {@code classes ≥ L}. */
     private static float categoricalRow(float[] p, int pb, int classes, float[] t, int tb, float eps) {
-        FloatVector vs = FloatVector.broadcast(S, rowSum(p, pb, classes));
+        float sum = rowSum(p, pb, classes);
+        if (!Float.isFinite(sum)) {
+            return ScalarKernels.categoricalRow(p, pb, 1, classes, t, tb, 1, eps); // divides by the double sum
+        }
+        FloatVector vs = FloatVector.broadcast(S, sum);
         double loss = 0;
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
@@ -1051,7 +1059,10 @@ public final class VectorKernels extends ScalarKernels {
             }
             loss -= ((double) acc.reduceLanes(VectorOperators.ADD) - comp.reduceLanes(VectorOperators.ADD));
         }
-        return (float) loss;
+        float r = (float) loss;
+        // a non-finite loss may come from float lanes overflowing (labels near ±Float.MAX_VALUE of both signs give
+        // inf − inf = NaN); the scalar row sums in double and gives the reference's answer (NaN data: NaN again)
+        return Float.isFinite(r) ? r : ScalarKernels.categoricalRow(p, pb, 1, classes, t, tb, 1, eps);
     }
 
     // ---- 16-bit logits: 2L elements per load, two float vectors (low and high halves of each int lane) ----
@@ -1613,6 +1624,17 @@ public final class VectorKernels extends ScalarKernels {
                 out[ob + j * ols] = result.lane(j);
             }
         }
+        // rows whose float sum overflowed (+inf, or NaN once the compensation meets it), or whose loss is not finite
+        // (float lanes overflowing with labels near ±Float.MAX_VALUE, or NaN data): the scalar row, which divides by
+        // the double sum and adds in double
+        FloatVector check = result.add(s).mul(0f); // NaN in a lane where the loss or the sum is not finite
+        if (check.compare(VectorOperators.NE, check).anyTrue()) {
+            for (int j = 0; j < count; j++) {
+                if (!Float.isFinite(result.lane(j)) || !Float.isFinite(s.lane(j))) {
+                    out[ob + j * ols] = ScalarKernels.categoricalRow(p, pb + j * pls, ps, classes, t, tb + j * tls, ts, eps);
+                }
+            }
+        }
     }
 
     private static void sparseCategoricalTile(float[] p, int pb, int ps, int pls, int classes, int[] y, int yb, int yls,
@@ -1642,6 +1664,16 @@ public final class VectorKernels extends ScalarKernels {
         } else {
             for (int j = 0; j < count; j++) {
                 out[ob + j * ols] = result.lane(j);
+            }
+        }
+        // rows whose float sum overflowed (+inf, or NaN once the compensation meets it) or is NaN: the scalar row,
+        // which divides by the double sum (NaN data: NaN again)
+        FloatVector check = s.mul(0f);
+        if (check.compare(VectorOperators.NE, check).anyTrue()) {
+            for (int j = 0; j < count; j++) {
+                if (!Float.isFinite(s.lane(j))) {
+                    out[ob + j * ols] = ScalarKernels.sparseCategoricalRow(p, pb + j * pls, ps, classes, y[yb + j * yls], eps);
+                }
             }
         }
     }

@@ -1,0 +1,129 @@
+package dev.xent;
+
+import static dev.xent.TestSupport.assertClose;
+import static dev.xent.TestSupport.placeByRow;
+import static dev.xent.TestSupport.placeRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Categorical CE from probabilities at the edges of float range, against closed forms (each backend, the row
+ * path and the tile paths, every layout family of {@link ExtremeValuesTest}): rows of probabilities whose sum
+ * overflows float, labels near ±{@code Float.MAX_VALUE} of both signs, and the float32 upper clip bound
+ * {@code 1f − ε} that Keras uses. These were open faults found by a review on 2026-12-02.
+ */
+@Tag("backend")
+class ProbabilityRangeTest {
+
+    static final int[] CLASSES = {2, 3, 10, 17, 40};
+
+    /** Every probability 3e38: the float sum overflows, but each class has q = 1/C, so the loss is Σt·log C. */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void rowSumBeyondFloatRange(CrossEntropy ce) {
+        for (int c : CLASSES) {
+            for (Layout l : ExtremeValuesTest.layouts(c)) {
+                int rows = l.rows();
+                float[][] pv = new float[rows][c];
+                float[][] tv = new float[rows][c];
+                int[] y = new int[rows];
+                double[] want = new double[rows];
+                for (int r = 0; r < rows; r++) {
+                    // every other row an ordinary one, so tiles mix overflowing and ordinary rows
+                    boolean huge = r % 2 == 0;
+                    Arrays.fill(pv[r], huge ? 3e38f : 0.25f);
+                    y[r] = r % c;
+                    tv[r][y[r]] = 0.75f;
+                    tv[r][(r + 1) % c] += 0.25f;
+                    want[r] = Math.log(c); // Σt = 1 and q = 1/C in both kinds of row
+                }
+                float[] p = placeByRow(l, pv);
+                float[] t = placeByRow(l, tv);
+                Layout ol = Layout.rowsOf(l);
+                float[] out = new float[(int) ol.maxIndex() + 1];
+                ce.categoricalCrossEntropy(p, l, t, l, Harness.EPS, out, ol);
+                float[] sparse = new float[(int) ol.maxIndex() + 1];
+                ce.sparseCategoricalCrossEntropy(p, l, placeRows(ol, y), ol, Harness.EPS, sparse, ol);
+                for (int r = 0; r < rows; r++) {
+                    String ctx = TestSupport.name(ce) + " C=" + c + " " + l + " row " + r;
+                    assertClose(want[r], out[ol.rowIndex(r)], "categorical " + ctx);
+                    assertClose(want[r], sparse[ol.rowIndex(r)], "sparse categorical " + ctx);
+                }
+            }
+        }
+    }
+
+    /**
+     * Labels 3e38, 3e38 and −3e38 on equal probabilities: the loss is {@code 3e38·log C} (+inf beyond float range,
+     * from C = 4); adding the terms in float lanes gave {@code −inf + inf = NaN}.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void labelsNearFloatMaxOfBothSigns(CrossEntropy ce) {
+        for (int c : new int[] {3, 10, 17, 40}) {
+            for (Layout l : ExtremeValuesTest.layouts(c)) {
+                int rows = l.rows();
+                float[][] pv = new float[rows][c];
+                float[][] tv = new float[rows][c];
+                for (int r = 0; r < rows; r++) {
+                    Arrays.fill(pv[r], 1f);
+                    tv[r][r % c] = 3e38f;
+                    tv[r][(r + 1) % c] = 3e38f;
+                    tv[r][(r + 2) % c] = -3e38f;
+                }
+                Layout ol = Layout.rowsOf(l);
+                float[] out = new float[(int) ol.maxIndex() + 1];
+                ce.categoricalCrossEntropy(placeByRow(l, pv), l, placeByRow(l, tv), l, Harness.EPS, out, ol);
+                double want = (double) 3e38f * Math.log(c); // 3.3e38 at C = 3, beyond float range from C = 4
+                for (int r = 0; r < rows; r++) {
+                    String ctx = TestSupport.name(ce) + " C=" + c + " " + l + " row " + r;
+                    if (want > Float.MAX_VALUE) {
+                        assertEquals(Float.POSITIVE_INFINITY, out[ol.rowIndex(r)], ctx + ": 3e38·log C overflows to +inf");
+                    } else {
+                        assertClose(want, out[ol.rowIndex(r)], ctx);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Keras forms the upper clip bound in float32: {@code 1f − 1e-7f} = 1 − 2⁻²³. A label of 100 on a probability of
+     * 1 gives {@code −100·log(1 − 2⁻²³)} = 1.1920929e-5 (a double bound would give 1.0e-5, outside the accuracy bar);
+     * with ε = 1e-9 the bound is 1f, {@code log 1 = 0}, and a +inf label gives {@code inf·0} = NaN, as in Keras.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void upperClipBoundIsFormedInFloat(CrossEntropy ce) {
+        double want = -100 * Math.log(1 - Math.scalb(1.0, -23));
+        for (int c : new int[] {2, 10, 40}) {
+            for (Layout l : ExtremeValuesTest.layouts(c)) {
+                int rows = l.rows();
+                float[][] pv = new float[rows][c];
+                float[][] tv = new float[rows][c];
+                float[][] inf = new float[rows][c];
+                for (int r = 0; r < rows; r++) {
+                    pv[r][r % c] = 1f;
+                    tv[r][r % c] = 100f;
+                    inf[r][r % c] = Float.POSITIVE_INFINITY;
+                }
+                Layout ol = Layout.rowsOf(l);
+                float[] p = placeByRow(l, pv);
+                float[] out = new float[(int) ol.maxIndex() + 1];
+                ce.categoricalCrossEntropy(p, l, placeByRow(l, tv), l, Harness.EPS, out, ol);
+                float[] nan = new float[(int) ol.maxIndex() + 1];
+                ce.categoricalCrossEntropy(p, l, placeByRow(l, inf), l, 1e-9f, nan, ol);
+                for (int r = 0; r < rows; r++) {
+                    String ctx = TestSupport.name(ce) + " C=" + c + " " + l + " row " + r;
+                    assertClose(want, out[ol.rowIndex(r)], "label 100 at p = 1, " + ctx);
+                    assertTrue(Float.isNaN(nan[ol.rowIndex(r)]), "+inf label at p = 1, ε = 1e-9 (bound 1f): " + ctx);
+                }
+            }
+        }
+    }
+}
