@@ -32,6 +32,20 @@ final class Data {
         return y;
     }
 
+    /** The class of each row's largest logit (the first of equal ones). */
+    static int[] argmaxLabels(float[] x, Layout l) {
+        int[] y = new int[l.rows()];
+        for (int r = 0; r < y.length; r++) {
+            int b = l.rowIndex(r);
+            for (int c = 1; c < l.classes(); c++) {
+                if (x[b + c * l.classStride()] > x[b + y[r] * l.classStride()]) {
+                    y[r] = c;
+                }
+            }
+        }
+        return y;
+    }
+
     /** One-hot rows of the given labels, in the logits layout. */
     static float[] oneHot(int[] y, Layout l) {
         float[] t = new float[(int) l.size()];
