@@ -52,6 +52,57 @@ class TileGroupingTest {
         }
     }
 
+    /**
+     * Dense labels likewise: extreme logits every fifth row, and every seventh row labels that send a lane to the
+     * compensated tile ([N, 2] pairs): opposite signs, NaN, +inf; the others one-hot or soft.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void denseSoftmaxRowsDoNotDependOnTheirTileMates(CrossEntropy ce) {
+        for (int c : CLASSES) {
+            SplittableRandom rnd = new SplittableRandom(37 * c);
+            float[][] patterns = ExtremeValuesTest.logitRows(c, rnd);
+            float[][] odd = {{0.7f, -0.7f}, {Float.NaN, 1f}, {Float.POSITIVE_INFINITY, 0f}, {-2f, 3f}};
+            int rows = 75;
+            float[] x = new float[rows * c];
+            float[] t = new float[rows * c];
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < c; j++) {
+                    x[r * c + j] = r % 5 == 2 ? patterns[(r / 5) % patterns.length][j] : TestSupport.gaussian(rnd) * 8;
+                }
+                if (r % 7 == 3) {
+                    float[] o = odd[(r / 7) % odd.length];
+                    t[r * c] = o[0];
+                    t[r * c + 1] = o[1];
+                } else if (r % 2 == 0) {
+                    t[r * c + rnd.nextInt(c)] = 1f;
+                } else {
+                    for (int j = 0; j < c; j++) {
+                        t[r * c + j] = (float) rnd.nextDouble();
+                    }
+                }
+            }
+            for (boolean channelsFirst : new boolean[] {false, true}) {
+                float[] xs = channelsFirst ? transpose(x, rows, c) : x;
+                float[] ts = channelsFirst ? transpose(t, rows, c) : t;
+                float[] whole = new float[rows];
+                Layout all = layout(channelsFirst, rows, c, 0, rows);
+                ce.softmaxCrossEntropyWithLogits(xs, all, ts, all, whole, perRow(channelsFirst, 0, rows));
+                for (int start = 1; start <= 17; start++) {
+                    int n = rows - start;
+                    float[] part = new float[n];
+                    Layout some = layout(channelsFirst, rows, c, start, n);
+                    ce.softmaxCrossEntropyWithLogits(xs, some, ts, some, part, perRow(channelsFirst, 0, n));
+                    for (int r = 0; r < n; r++) {
+                        assertEquals(Float.floatToIntBits(whole[start + r]), Float.floatToIntBits(part[r]),
+                                "C=" + c + (channelsFirst ? " channels first" : " rows") + ", row " + (start + r)
+                                        + " of a batch starting at row " + start + ": " + part[r] + " vs " + whole[start + r]);
+                    }
+                }
+            }
+        }
+    }
+
     /** Rows {@code [start, start + n)} of an {@code [N, C]} batch, or of the same data stored {@code [1, C, N]}. */
     static Layout layout(boolean channelsFirst, int rows, int c, int start, int n) {
         return channelsFirst ? Layout.of(start, 1, rows * c, c, rows, n, 1) : Layout.rows(n, c, start * c, c);

@@ -576,6 +576,10 @@ public final class VectorKernels extends ScalarKernels {
             sparsePairs(x, xl.offset(), y, yl.offset(), out, ol.offset(), rows);
             return true;
         }
+        if (op == SOFTMAX && classes == 2 && xs == 1 && xls == 2 && ts == 1 && tls == 2 && ols == 1) {
+            softmaxPairs(x, xl.offset(), t, tl.offset(), out, ol.offset(), rows);
+            return true;
+        }
         for (int r0 = 0; ; r0 += L) {
             int r = Math.min(r0, rows - L);
             tile(op, x, xl.offset() + r * xls, xs, xls, classes, t, t == null ? 0 : tl.offset() + r * tls, ts, tls,
@@ -1321,6 +1325,86 @@ public final class VectorKernels extends ScalarKernels {
             for (int j = 0; j < count; j++) {
                 out[ob + j * ols] = result.lane(j);
             }
+        }
+    }
+
+    /**
+     * Softmax CE with dense labels of {@code rows ≥ L} rows of two classes stored contiguously ({@code [N, 2]}, labels
+     * likewise, losses contiguous), as {@link #sparsePairs}: constant lane shuffles split L rows into the two classes'
+     * logits and labels, {@code g = x1 − x0}, {@code lse − x0 = max(g, 0) + log1p(exp(−|g|))},
+     * {@code lse − x1 = max(−g, 0) + log1p(exp(−|g|))} (both exact forms of the shifted log-sum-exp), and the loss
+     * {@code t0·(lse − x0) + t1·(lse − x1)}, two tiles per step. A lane whose labels have opposite signs (the terms may
+     * cancel) or whose logits or labels are not all finite takes the value of {@link #softmaxTile} (compensated
+     * sums, the non-finite rules), so a row's loss does not depend on the rows that share its tile.
+     */
+    private static void softmaxPairs(float[] x, int xb, float[] t, int tb, float[] out, int ob, int rows) {
+        VectorMask<Float> upper = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L / 2));
+        for (int r = 0; r < rows; r += 2 * L) {
+            int a = Math.min(r, rows - L);
+            int b = Math.min(r + L, rows - L);
+            FloatVector xloA = FloatVector.fromArray(S, x, xb + 2 * a);
+            FloatVector xhiA = FloatVector.fromArray(S, x, xb + 2 * a + L);
+            FloatVector xloB = FloatVector.fromArray(S, x, xb + 2 * b);
+            FloatVector xhiB = FloatVector.fromArray(S, x, xb + 2 * b + L);
+            FloatVector x0A = xloA.rearrange(PAIR_FIRST).blend(xhiA.rearrange(PAIR_FIRST), upper);
+            FloatVector x1A = xloA.rearrange(PAIR_SECOND).blend(xhiA.rearrange(PAIR_SECOND), upper);
+            FloatVector x0B = xloB.rearrange(PAIR_FIRST).blend(xhiB.rearrange(PAIR_FIRST), upper);
+            FloatVector x1B = xloB.rearrange(PAIR_SECOND).blend(xhiB.rearrange(PAIR_SECOND), upper);
+            FloatVector tloA = FloatVector.fromArray(S, t, tb + 2 * a);
+            FloatVector thiA = FloatVector.fromArray(S, t, tb + 2 * a + L);
+            FloatVector tloB = FloatVector.fromArray(S, t, tb + 2 * b);
+            FloatVector thiB = FloatVector.fromArray(S, t, tb + 2 * b + L);
+            FloatVector t0A = tloA.rearrange(PAIR_FIRST).blend(thiA.rearrange(PAIR_FIRST), upper);
+            FloatVector t1A = tloA.rearrange(PAIR_SECOND).blend(thiA.rearrange(PAIR_SECOND), upper);
+            FloatVector t0B = tloB.rearrange(PAIR_FIRST).blend(thiB.rearrange(PAIR_FIRST), upper);
+            FloatVector t1B = tloB.rearrange(PAIR_SECOND).blend(thiB.rearrange(PAIR_SECOND), upper);
+            FloatVector gA = x1A.sub(x0A);
+            FloatVector gB = x1B.sub(x0B);
+            // ex1 = exp(−|g|) and lp2 = log1p(ex1): VectorMath.expNonPositive and log1pUnit written out
+            FloatVector ex1aA = gA.lanewise(VectorOperators.ABS).neg();
+            FloatVector ex1tA = ex1aA.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex1nA = ex1tA.sub(SHIFTER);
+            FloatVector ex1rA = ex1nA.lanewise(VectorOperators.FMA, -LN2_LO, ex1nA.lanewise(VectorOperators.FMA, -LN2_HI, ex1aA));
+            FloatVector ex1qA = ex1rA.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1rA, Q3)
+                    .lanewise(VectorOperators.FMA, ex1rA, Q2).lanewise(VectorOperators.FMA, ex1rA, Q1).lanewise(VectorOperators.FMA, ex1rA, 1f);
+            FloatVector ex1A = ex1qA.lanewise(VectorOperators.FMA, ex1rA, 1f).reinterpretAsInts()
+                    .add(ex1tA.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, ex1aA.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector ex1aB = gB.lanewise(VectorOperators.ABS).neg();
+            FloatVector ex1tB = ex1aB.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex1nB = ex1tB.sub(SHIFTER);
+            FloatVector ex1rB = ex1nB.lanewise(VectorOperators.FMA, -LN2_LO, ex1nB.lanewise(VectorOperators.FMA, -LN2_HI, ex1aB));
+            FloatVector ex1qB = ex1rB.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1rB, Q3)
+                    .lanewise(VectorOperators.FMA, ex1rB, Q2).lanewise(VectorOperators.FMA, ex1rB, Q1).lanewise(VectorOperators.FMA, ex1rB, 1f);
+            FloatVector ex1B = ex1qB.lanewise(VectorOperators.FMA, ex1rB, 1f).reinterpretAsInts()
+                    .add(ex1tB.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, ex1aB.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector lp2t2A = ex1A.mul(ex1A);
+            FloatVector lp2A = ex1A.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, ex1A, R5).lanewise(VectorOperators.FMA, ex1A, R4)
+                    .lanewise(VectorOperators.FMA, ex1A, R3).lanewise(VectorOperators.FMA, ex1A, R2).lanewise(VectorOperators.FMA, ex1A, R1).lanewise(VectorOperators.FMA, ex1A, R0)
+                    .lanewise(VectorOperators.FMA, lp2t2A, ex1A);
+            FloatVector lp2t2B = ex1B.mul(ex1B);
+            FloatVector lp2B = ex1B.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, ex1B, R5).lanewise(VectorOperators.FMA, ex1B, R4)
+                    .lanewise(VectorOperators.FMA, ex1B, R3).lanewise(VectorOperators.FMA, ex1B, R2).lanewise(VectorOperators.FMA, ex1B, R1).lanewise(VectorOperators.FMA, ex1B, R0)
+                    .lanewise(VectorOperators.FMA, lp2t2B, ex1B);
+            FloatVector posA = gA.blend(0f, gA.compare(VectorOperators.LT, 0f)); // max(g, 0)
+            FloatVector lossA = t0A.lanewise(VectorOperators.FMA, posA.add(lp2A), t1A.mul(posA.sub(gA).add(lp2A)));
+            FloatVector checkA = x0A.add(x1A).add(t0A).add(t1A).mul(0f); // NaN unless all four are finite
+            VectorMask<Float> otherA = checkA.compare(VectorOperators.NE, checkA).or(t0A.mul(t1A).compare(VectorOperators.LT, 0f));
+            if (otherA.anyTrue()) {
+                softmaxTile(x, xb + 2 * a, 1, 2, 2, t, tb + 2 * a, 1, 2, out, ob + a, 1, L);
+                lossA = lossA.blend(FloatVector.fromArray(S, out, ob + a), otherA);
+            }
+            lossA.intoArray(out, ob + a);
+            FloatVector posB = gB.blend(0f, gB.compare(VectorOperators.LT, 0f)); // max(g, 0)
+            FloatVector lossB = t0B.lanewise(VectorOperators.FMA, posB.add(lp2B), t1B.mul(posB.sub(gB).add(lp2B)));
+            FloatVector checkB = x0B.add(x1B).add(t0B).add(t1B).mul(0f); // NaN unless all four are finite
+            VectorMask<Float> otherB = checkB.compare(VectorOperators.NE, checkB).or(t0B.mul(t1B).compare(VectorOperators.LT, 0f));
+            if (otherB.anyTrue()) {
+                softmaxTile(x, xb + 2 * b, 1, 2, 2, t, tb + 2 * b, 1, 2, out, ob + b, 1, L);
+                lossB = lossB.blend(FloatVector.fromArray(S, out, ob + b), otherB);
+            }
+            lossB.intoArray(out, ob + b);
         }
     }
 

@@ -198,4 +198,47 @@ class WrittenOutMathTest {
             }
         }
     }
+
+    @Test
+    void denseSoftmaxPairsAreVectorMathBitForBit() {
+        assumeTrue(L > 2, "the pair tiles run for C = 2 < L lanes; L = " + L);
+        int rows = 7 * L + 5;
+        float[] x = logits(2 * rows);
+        float[] t = new float[2 * rows];
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int r = 0; r < rows; r++) {
+            // one-hot, soft, or the same sign with a sum other than 1 (lanes the pair kernel keeps)
+            int kind = rnd.nextInt(3);
+            t[2 * r] = kind == 0 ? rnd.nextInt(2) : (float) rnd.nextDouble() * (kind == 2 ? 3 : 1);
+            t[2 * r + 1] = kind == 0 ? 1 - t[2 * r] : kind == 1 ? 1 - t[2 * r] : (float) rnd.nextDouble();
+        }
+        float[] got = new float[rows];
+        Layout xl = Layout.rows(rows, 2);
+        VectorKernels.INSTANCE.softmaxCrossEntropy(x, xl, t, xl, got, Layout.rowsOf(xl));
+        float[] g = new float[L];
+        float[] t0 = new float[L];
+        float[] t1 = new float[L];
+        for (int r0 = 0; r0 < rows; r0 += L) {
+            int r = Math.min(r0, rows - L);
+            boolean finite = true;
+            for (int j = 0; j < L; j++) {
+                g[j] = x[2 * (r + j) + 1] - x[2 * (r + j)];
+                t0[j] = t[2 * (r + j)];
+                t1[j] = t[2 * (r + j) + 1];
+                finite &= Float.isFinite(x[2 * (r + j)]) && Float.isFinite(x[2 * (r + j) + 1]);
+            }
+            if (!finite) {
+                continue; // lanes of the compensated tile
+            }
+            FloatVector gv = FloatVector.fromArray(VectorKernels.S, g, 0);
+            FloatVector lp = VectorMath.log1pUnit(VectorMath.expNonPositive(gv.lanewise(VectorOperators.ABS).neg()));
+            FloatVector pos = gv.blend(0f, gv.compare(VectorOperators.LT, 0f));
+            FloatVector want = FloatVector.fromArray(VectorKernels.S, t0, 0)
+                    .lanewise(VectorOperators.FMA, pos.add(lp), FloatVector.fromArray(VectorKernels.S, t1, 0).mul(pos.sub(gv).add(lp)));
+            for (int j = 0; j < L; j++) {
+                assertEquals(Float.floatToIntBits(want.lane(j)), Float.floatToIntBits(got[r + j]),
+                        "dense pair row " + (r + j) + ": g = " + g[j] + ", t = (" + t0[j] + ", " + t1[j] + ")");
+            }
+        }
+    }
 }
