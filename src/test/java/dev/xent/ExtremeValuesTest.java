@@ -387,6 +387,63 @@ class ExtremeValuesTest {
         assertClose(-Math.log(EPS), o[1], "categorical wrong class");
     }
 
+    /**
+     * A +inf label on the largest logit of a row of finite logits: {@code inf·(lse − x) = +inf} since
+     * {@code lse − x = log Σ exp(x_c − m) > 0} (review 2026-12-02: NaN, from {@code inf·(m − x) = inf·0} in the
+     * split form {@code Σ t·(m − x) + log d·Σ t}).
+     */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void infiniteLabelOnTheMaximum(CrossEntropy ce) {
+        for (int c : new int[] {2, 3, 17, 40}) {
+            for (Layout l : layouts(c)) {
+                int rows = l.rows();
+                float[][] xv = new float[rows][c];
+                float[][] tv = new float[rows][c];
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < c; j++) {
+                        xv[r][j] = -0.32f - 3.77f * j / c;
+                        tv[r][j] = 0.22f;
+                    }
+                    tv[r][0] = INF;
+                }
+                Layout ol = Layout.rowsOf(l);
+                float[] out = new float[(int) ol.maxIndex() + 1];
+                ce.softmaxCrossEntropyWithLogits(placeByRow(l, xv), l, placeByRow(l, tv), l, out, ol);
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(INF, out[ol.rowIndex(r)], TestSupport.name(ce) + " C=" + c + " " + l + " row " + r);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code [N, 2]} with dense labels where {@code x1 − x0} overflows float: the loss is 0 for the larger logit's
+     * class and +inf for the other (review 2026-12-02: the pair kernel gave NaN, {@code 0·inf}).
+     */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void denseTwoClassRowsWithAnOverflowingGap(CrossEntropy ce) {
+        float m = Float.MAX_VALUE;
+        float[][] x = {{3e38f, -3e38f}, {-3e38f, 3e38f}, {-3e38f, 3e38f}, {m, -m}, {2e38f, -2e38f}, {1f, 2f}};
+        float[][] t = {{1, 0}, {0, 1}, {1, 0}, {1, 0}, {1, 0}, {0.5f, 0.5f}};
+        double[] want = {0, 0, INF, 0, 0, 0.5 + Math.log1p(Math.exp(-1))};
+        for (int rows : new int[] {1, 6, 16, 40}) {
+            float[] xs = new float[2 * rows];
+            float[] ts = new float[2 * rows];
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(x[r % x.length], 0, xs, 2 * r, 2);
+                System.arraycopy(t[r % t.length], 0, ts, 2 * r, 2);
+            }
+            float[] out = new float[rows];
+            Layout l = Layout.rows(rows, 2);
+            ce.softmaxCrossEntropyWithLogits(xs, l, ts, l, out, Layout.rowsOf(l));
+            for (int r = 0; r < rows; r++) {
+                assertClose(want[r % want.length], out[r], TestSupport.name(ce) + ", " + rows + " rows, row " + r);
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("dev.xent.TestSupport#backendArgs")
     void sigmoidClosedForms(CrossEntropy ce) {

@@ -126,4 +126,30 @@ class ProbabilityRangeTest {
             }
         }
     }
+
+    /**
+     * Labels far outside [0, 1] amplify the rounding of {@code 1 − p} (binary) and {@code p/Σp} (categorical) in
+     * float32; the scalar backend forms both in double (review 2026-12-02: 6.0e-6 for a bar of 2.4e-6 at z = −100).
+     * The vector backend keeps them in float lanes (bug J, and its categorical twin).
+     */
+    @org.junit.jupiter.api.Test
+    void scalarLargeLabelsWithinTheBar() {
+        CrossEntropy ce = CrossEntropy.of(Backend.SCALAR);
+        float p = 0.5f - (float) Math.scalb(1.0, -25);
+        for (float z : new float[] {-100f, 100f, -50f, -1e6f}) {
+            float[] out = new float[1];
+            Layout one = Layout.vector(1);
+            ce.binaryCrossEntropy(new float[] {p}, one, new float[] {z}, one, Harness.EPS, out, one);
+            double want = -(z * Math.log(p) + (1.0 - z) * Math.log(1.0 - p));
+            assertClose(want, out[0], "binary p = " + p + ", z = " + z);
+        }
+        float[] q = {0.007337049f, 0.8174683f};
+        Layout l = Layout.rows(1, 2);
+        for (float t1 : new float[] {100f, 1.5e38f}) {
+            float[] out = new float[1];
+            ce.categoricalCrossEntropy(q, l, new float[] {0f, t1}, l, Harness.EPS, out, Layout.vector(1));
+            double want = -t1 * Math.log((double) q[1] / ((double) q[0] + q[1]));
+            assertClose(want, out[0], "categorical t = [0, " + t1 + "]");
+        }
+    }
 }

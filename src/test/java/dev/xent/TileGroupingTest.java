@@ -103,6 +103,64 @@ class TileGroupingTest {
         }
     }
 
+    /**
+     * Class axis last, any batch size and losses layout: the same rows as batches of 1 to 20 rows (fewer than a
+     * tile: a padded copy), at the end of the arrays too, and with the losses written 3 apart, give the bits of the
+     * whole batch. Every op with packed tiles: both softmax forms, sigmoid and binary means, categorical.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void smallBatchesAndStridedLossesGiveTheSameBits(CrossEntropy ce) {
+        for (int c : CLASSES) {
+            SplittableRandom rnd = new SplittableRandom(41 * c);
+            float[][] patterns = ExtremeValuesTest.logitRows(c, rnd);
+            int rows = 75;
+            float[] x = new float[rows * c];
+            float[] t = new float[rows * c];
+            float[] p = new float[rows * c];
+            int[] y = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                double s = 0;
+                for (int j = 0; j < c; j++) {
+                    x[r * c + j] = r % 5 == 2 ? patterns[(r / 5) % patterns.length][j] : TestSupport.gaussian(rnd) * 8;
+                    t[r * c + j] = (float) rnd.nextDouble();
+                    p[r * c + j] = (float) rnd.nextDouble();
+                }
+                y[r] = rnd.nextInt(c);
+            }
+            Layout all = Layout.rows(rows, c);
+            float[][] whole = run(ce, x, t, p, y, all, Layout.rows(rows, 1, 0, 1), 0, rows);
+            for (int n = 1; n <= 20; n++) {
+                for (int start : new int[] {0, 1 + (7 * n) % (rows - n), rows - n}) {
+                    Layout some = Layout.rows(n, c, start * c, c);
+                    for (int stride : new int[] {1, 3}) {
+                        float[][] part = run(ce, x, t, p, y, some, Layout.rows(n, 1, 0, stride), start, n);
+                        for (int k = 0; k < part.length; k++) {
+                            for (int r = 0; r < n; r++) {
+                                assertEquals(Float.floatToIntBits(whole[k][start + r]), Float.floatToIntBits(part[k][r * stride]),
+                                        "op " + k + ", C=" + c + ", row " + (start + r) + " of a batch of " + n + " rows from row "
+                                                + start + ", losses " + stride + " apart: " + part[k][r * stride] + " vs " + whole[k][start + r]);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sparse and dense softmax, sigmoid mean, binary mean, categorical: losses of rows {@code start..} through {@code ol}. */
+    private static float[][] run(CrossEntropy ce, float[] x, float[] t, float[] p, int[] y, Layout l, Layout ol, int start, int n) {
+        int size = (int) ol.maxIndex() + 1;
+        float[][] out = new float[5][size];
+        int[] ys = java.util.Arrays.copyOfRange(y, start, start + n);
+        ce.sparseSoftmaxCrossEntropyWithLogits(x, l, ys, Layout.vector(n), out[0], ol);
+        ce.softmaxCrossEntropyWithLogits(x, l, t, l, out[1], ol);
+        ce.sigmoidCrossEntropyWithLogits(x, l, t, l, out[2], ol);
+        ce.binaryCrossEntropy(p, l, t, l, 1e-7f, out[3], ol);
+        ce.categoricalCrossEntropy(p, l, t, l, 1e-7f, out[4], ol);
+        return out;
+    }
+
     /** Rows {@code [start, start + n)} of an {@code [N, C]} batch, or of the same data stored {@code [1, C, N]}. */
     static Layout layout(boolean channelsFirst, int rows, int c, int start, int n) {
         return channelsFirst ? Layout.of(start, 1, rows * c, c, rows, n, 1) : Layout.rows(n, c, start * c, c);

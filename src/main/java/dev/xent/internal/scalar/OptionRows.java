@@ -166,7 +166,7 @@ public final class OptionRows {
             float eps = p.epsilon;
             float hi = 1f - eps;
             l1 = Math.log(Math.min(Math.max(prob, eps), hi));
-            l0 = Math.log(Math.min(Math.max(1f - prob, eps), hi));
+            l0 = Math.log(Math.min(Math.max(1.0 - prob, eps), hi)); // exact complement, as ScalarKernels.binary
         }
         return -(q * z * l1 + (1 - z) * l0) + 0.0;   // + 0.0: no −0 losses
     }
@@ -255,10 +255,8 @@ public final class OptionRows {
         for (int c = 0; c < classes; c++) {
             s0 += pr[pb + c * ps];
         }
-        float sum = (float) s0;
-        // a float sum beyond Float.MAX_VALUE: divide by the double sum (as ScalarKernels.categoricalRow)
-        boolean wide = Float.isInfinite(sum);
-        double sumD = wide ? s0 : sum;
+        // the sum and the quotients in double, as ScalarKernels.categoricalRow
+        double sum = s0;
         float eps = p.epsilon;
         float hi = 1f - eps;
         double loss = 0;
@@ -268,7 +266,7 @@ public final class OptionRows {
             if (tc == 0) {
                 continue;
             }
-            float q = wide ? (float) (pr[pb + c * ps] / s0) : pr[pb + c * ps] / sum;
+            double q = pr[pb + c * ps] / sum;
             double lc;
             boolean u;
             if (p.logClamp) {
@@ -286,7 +284,7 @@ public final class OptionRows {
         }
         if (grad != null) {
             for (int c = 0; c < classes; c++) {
-                float q = wide ? (float) (pr[pb + c * ps] / s0) : pr[pb + c * ps] / sum;
+                double q = pr[pb + c * ps] / sum;
                 double tc = target(p, classes, t, tb, ts, y, c);
                 double own = 0;
                 if (tc != 0) {
@@ -296,8 +294,8 @@ public final class OptionRows {
                         own = q >= eps && q <= hi ? tc / q : 0;
                     }
                 }
-                double g = (tu - own) / sumD;
-                grad[gb + c * gs] = (float) (Float.isNaN(q) ? Double.NaN : k * g);
+                double g = (tu - own) / sum;
+                grad[gb + c * gs] = (float) (Double.isNaN(q) ? Double.NaN : k * g);
             }
         }
         return (float) loss;

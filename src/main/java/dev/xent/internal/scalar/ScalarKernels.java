@@ -193,7 +193,21 @@ public class ScalarKernels implements Kernels {
                 tsum += tc;
             }
         }
-        return (float) (a + Math.log(d) * tsum);
+        double logd = Math.log(d);
+        double r = a + logd * tsum;
+        if (Double.isNaN(r)) {
+            // NaN data, or an infinite label at the maximum (inf·(m − x) = inf·0): the per-class form has no such
+            // product, and gives NaN again for NaN data
+            r = 0;
+            for (int c = 0; c < classes; c++) {
+                float tc = t[tb + c * ts];
+                if (tc != 0f) {
+                    r += tc * (((double) m - x[xb + c * xs]) + logd);
+                }
+            }
+            r = Double.isNaN(logd) ? Double.NaN : r; // a NaN logit makes the row NaN, whatever the labels
+        }
+        return (float) r;
     }
 
     /** Sparse softmax cross-entropy of one row: {@code (m − x_y) + log Σ exp(x − m)}. */
@@ -230,36 +244,30 @@ public class ScalarKernels implements Kernels {
     public static double binary(float p, float z, float eps) {
         float hi = 1f - eps;
         float pc = Math.min(Math.max(p, eps), hi);
-        float qc = Math.min(Math.max(1f - p, eps), hi);
+        double qc = Math.min(Math.max(1.0 - p, eps), hi); // exact: 1f − p rounds, which labels far outside [0, 1] amplify
         return -(z * Math.log(pc) + (1.0 - z) * Math.log(qc));
     }
 
     /**
-     * Keras categorical cross-entropy of one row: {@code −Σ t_c·log clip(p_c / Σp, ε, 1−ε)}. The sum is formed in
-     * double and rounded to float (Keras' float32 {@code reduce_sum}); when that rounding overflows (a row of finite
-     * probabilities summing beyond {@code Float.MAX_VALUE}, where float32 Keras divides by +inf and returns
-     * {@code −Σ t·log ε}) the division uses the double sum, so the loss is the float64 reference's.
+     * Keras categorical cross-entropy of one row: {@code −Σ t_c·log clip(p_c / Σp, ε, 1−ε)}, the sum and the quotients
+     * in double (Keras forms both in float32: its sum overflows for rows of finite probabilities beyond
+     * {@code Float.MAX_VALUE}, where it divides by +inf and returns {@code −Σ t·log ε}, and the rounding of
+     * {@code p/Σp} is amplified by labels far outside [0, 1]).
      */
     public static float categoricalRow(float[] p, int pb, int ps, int classes, float[] t, int tb, int ts, float eps) {
-        double s0 = sum(p, pb, ps, classes);
-        float s = (float) s0;
-        boolean wide = Float.isInfinite(s);
+        double s = sum(p, pb, ps, classes);
         float hi = 1f - eps;
         double loss = 0;
         for (int c = 0; c < classes; c++) {
-            float pc = p[pb + c * ps];
-            float q = Math.min(Math.max(wide ? (float) (pc / s0) : pc / s, eps), hi);
+            double q = Math.min(Math.max(p[pb + c * ps] / s, eps), hi);
             loss -= t[tb + c * ts] * Math.log(q);
         }
         return (float) loss;
     }
 
-    /** Keras sparse categorical cross-entropy of one row: {@code −log clip(p_y / Σp, ε, 1−ε)}; the sum as in {@link #categoricalRow}. */
+    /** Keras sparse categorical cross-entropy of one row: {@code −log clip(p_y / Σp, ε, 1−ε)}, in double as {@link #categoricalRow}. */
     public static float sparseCategoricalRow(float[] p, int pb, int ps, int classes, int y, float eps) {
-        double s0 = sum(p, pb, ps, classes);
-        float s = (float) s0;
-        float py = p[pb + y * ps];
-        float q = Math.min(Math.max(Float.isInfinite(s) ? (float) (py / s0) : py / s, eps), 1f - eps);
+        double q = Math.min(Math.max(p[pb + y * ps] / sum(p, pb, ps, classes), eps), 1f - eps);
         return (float) -Math.log(q);
     }
 

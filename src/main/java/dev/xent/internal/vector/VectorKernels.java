@@ -69,6 +69,13 @@ public final class VectorKernels extends ScalarKernels {
 
     /** Classes summed in float lanes before the partial sum is added in double (row path). */
     static final int BLOCK = 1024;
+    /**
+     * Classes per float block of {@link #rowSumExpPlain}: 16 vectors, so each of its two accumulators adds 8 terms
+     * per block at every width (a lane holding exp(0) = 1 loses at most 2^−24 per addition, 4.8e-7 per block).
+     */
+    static final int PLAIN_BLOCK = 16 * L;
+    /** Sparse softmax CE with the class axis last and fewer classes than this runs in packed tiles (L rows per tile). */
+    static final int PACKED_SPARSE_CLASSES = 4 * L;
     /** The widest lane stride a tile gathers with. */
     static final int MAX_LANE_STRIDE = 256;
 
@@ -529,14 +536,17 @@ public final class VectorKernels extends ScalarKernels {
                                float[] out, Layout ol) {
         int classes = xl.classes();
         int rows = xl.rows();
-        if (xl.classStride() == 1 && (t == null || tl.classStride() == 1) && classes >= L) {
+        // sparse softmax CE packs rows up to 4L classes into tiles: one row per vector pays two lane reductions, two
+        // calls and a log per row (C = 16: 0.34 elements/ns; packed tiles 0.8)
+        boolean packed = xl.inner() == 1 && (classes < L || op == SPARSE_SOFTMAX && classes < PACKED_SPARSE_CLASSES);
+        if (xl.classStride() == 1 && (t == null || tl.classStride() == 1) && classes >= L && !packed) {
             for (int r = 0; r < rows; r++) {
                 out[ol.rowIndex(r)] = row(op, x, xl.rowIndex(r), classes, t, t == null ? 0 : tl.rowIndex(r),
                         y == null ? 0 : y[yl.rowIndex(r)], eps);
             }
             return true;
         }
-        if (xl.classStride() == 1 && classes < L && xl.inner() == 1) {
+        if (xl.classStride() == 1 && packed) {
             return packedTiles(op, x, xl, t, tl, y, yl, eps, out, ol);
         }
         if (xl.innerStride() == 1 && xl.inner() >= 2) {
@@ -559,24 +569,26 @@ public final class VectorKernels extends ScalarKernels {
         int classes = xl.classes();
         int xs = xl.classStride();
         int ts = t == null ? 0 : tl.classStride();
+        boolean pairs = classes == 2 && xs == 1 && xls == 2
+                && (op == SPARSE_SOFTMAX && yls == 1 || op == SOFTMAX && ts == 1 && tls == 2);
+        if (pairs && (rows < L || ols != 1)) {
+            // fewer rows than a tile, or losses not contiguous: up to L rows at a time through a padded copy
+            for (int r = 0; r < rows; r += L) {
+                smallPairs(op, x, xl.offset() + 2 * r, t, t == null ? 0 : tl.offset() + 2 * r, y,
+                        y == null ? 0 : yl.offset() + r, out, ol.offset() + r * ols, ols, Math.min(L, rows - r));
+            }
+            return true;
+        }
         if (rows < L) {
-            // one partial tile, if its idle lanes still read inside the arrays
-            if (rows == 0) {
-                return true;
-            }
-            if (!partialFits(x, xl.offset(), xs, xls, classes, t, t == null ? 0 : tl.offset(), ts, tls,
-                    y, y == null ? 0 : yl.offset(), yls)) {
-                return false;
-            }
-            tile(op, x, xl.offset(), xs, xls, classes, t, t == null ? 0 : tl.offset(), ts, tls,
+            smallTile(op, x, xl.offset(), xs, xls, classes, t, t == null ? 0 : tl.offset(), ts, tls,
                     y, y == null ? 0 : yl.offset(), yls, eps, out, ol.offset(), ols, rows);
             return true;
         }
-        if (op == SPARSE_SOFTMAX && classes == 2 && xs == 1 && xls == 2 && yls == 1 && ols == 1) {
+        if (pairs && op == SPARSE_SOFTMAX) {
             sparsePairs(x, xl.offset(), y, yl.offset(), out, ol.offset(), rows);
             return true;
         }
-        if (op == SOFTMAX && classes == 2 && xs == 1 && xls == 2 && ts == 1 && tls == 2 && ols == 1) {
+        if (pairs) {
             softmaxPairs(x, xl.offset(), t, tl.offset(), out, ol.offset(), rows);
             return true;
         }
@@ -587,6 +599,88 @@ public final class VectorKernels extends ScalarKernels {
             if (r == rows - L) {
                 return true;
             }
+        }
+    }
+
+    /** Per-thread copies of fewer than L packed rows, padded to L rows, for {@link #smallTile}. */
+    private static final class TileScratch {
+        final float[] x = new float[L * PACKED_SPARSE_CLASSES];
+        final float[] t = new float[L * PACKED_SPARSE_CLASSES];
+        final int[] y = new int[L];
+        final float[] out = new float[L];
+    }
+
+    private static final ThreadLocal<TileScratch> TILE_SCRATCH = ThreadLocal.withInitial(TileScratch::new);
+
+    /**
+     * {@code 0 ≤ rows < L} packed rows: the full tile on a compact copy padded to L rows
+     * (logits or probabilities 1, labels 0), so that a row gets the bits it gets in a larger batch (a partial tile
+     * would take the two-pass sparse formula, and reading past the rows may leave the array).
+     */
+    private static void smallTile(int op, float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts,
+                                  int tls, int[] y, int yb, int yls, float eps, float[] out, int ob, int ols, int rows) {
+        if (rows == 0) {
+            return;
+        }
+        TileScratch sc = TILE_SCRATCH.get();
+        java.util.Arrays.fill(sc.x, 1f);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < classes; c++) {
+                sc.x[r * classes + c] = x[xb + r * xls + c * xs];
+            }
+        }
+        if (t != null) {
+            java.util.Arrays.fill(sc.t, 0f);
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < classes; c++) {
+                    sc.t[r * classes + c] = t[tb + r * tls + c * ts];
+                }
+            }
+        }
+        if (y != null) {
+            java.util.Arrays.fill(sc.y, 0);
+            for (int r = 0; r < rows; r++) {
+                sc.y[r] = y[yb + r * yls];
+            }
+        }
+        tile(op, sc.x, 0, 1, classes, classes, t == null ? null : sc.t, 0, 1, classes, y == null ? null : sc.y, 0, 1,
+                eps, sc.out, 0, 1, L);
+        for (int r = 0; r < rows; r++) {
+            out[ob + r * ols] = sc.out[r];
+        }
+    }
+
+    /** Per-thread copies of fewer than L rows of {@code [N, 2]}, padded to L rows, for {@link #smallPairs}. */
+    private static final class PairScratch {
+        final float[] x = new float[2 * L];
+        final float[] t = new float[2 * L];
+        final int[] y = new int[L];
+        final float[] out = new float[L];
+    }
+
+    private static final ThreadLocal<PairScratch> PAIR_SCRATCH = ThreadLocal.withInitial(PairScratch::new);
+
+    /**
+     * {@code 0 < rows ≤ L} rows of {@code [N, 2]}: the pair kernel on a copy padded with zeros to L rows, so that a row
+     * gets the same bits in a batch of any size and whatever the losses' stride (a partial tile would compute another
+     * formula).
+     */
+    private static void smallPairs(int op, float[] x, int xb, float[] t, int tb, int[] y, int yb, float[] out, int ob,
+                                   int ols, int rows) {
+        PairScratch p = PAIR_SCRATCH.get();
+        System.arraycopy(x, xb, p.x, 0, 2 * rows);
+        java.util.Arrays.fill(p.x, 2 * rows, 2 * L, 0f);
+        if (op == SPARSE_SOFTMAX) {
+            System.arraycopy(y, yb, p.y, 0, rows);
+            java.util.Arrays.fill(p.y, rows, L, 0);
+            sparsePairs(p.x, 0, p.y, 0, p.out, 0, L);
+        } else {
+            System.arraycopy(t, tb, p.t, 0, 2 * rows);
+            java.util.Arrays.fill(p.t, 2 * rows, 2 * L, 0f);
+            softmaxPairs(p.x, 0, p.t, 0, p.out, 0, L);
+        }
+        for (int r = 0; r < rows; r++) {
+            out[ob + r * ols] = p.out[r];
         }
     }
 
@@ -710,12 +804,21 @@ public final class VectorKernels extends ScalarKernels {
                 softmaxTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
                 break;
             case SPARSE_SOFTMAX:
-                if (count == L && ols == 1 && (xls == 1 && yls == 1 || xs == 1)) {
-                    // one pass; lanes whose sums left the safe range come back NaN and are refilled by two passes
-                    boolean all = xls == 1 && yls == 1 ? sparseInnerShiftTile(x, xb, xs, classes, y, yb, out, ob)
-                            : sparseRowsShiftTile(x, xb, xls, classes, y, yb, yls, out, ob);
+                if (count == L && (xls == 1 && yls == 1 || xs == 1)) {
+                    // one pass; lanes whose sums left the safe range come back NaN and are refilled by two passes;
+                    // losses not contiguous: through a per-thread vector's worth, so the formula does not depend on
+                    // the output layout
+                    float[] o = ols == 1 ? out : LANE_OUT.get();
+                    int oo = ols == 1 ? ob : 0;
+                    boolean all = xls == 1 && yls == 1 ? sparseInnerShiftTile(x, xb, xs, classes, y, yb, o, oo)
+                            : sparseRowsShiftTile(x, xb, xls, classes, y, yb, yls, o, oo);
                     if (!all) {
-                        sparseSoftmaxTile(x, xb, xs, xls, classes, y, yb, yls, out, ob, ols, count, true);
+                        sparseSoftmaxTile(x, xb, xs, xls, classes, y, yb, yls, o, oo, 1, count, true);
+                    }
+                    if (ols != 1) {
+                        for (int j = 0; j < L; j++) {
+                            out[ob + j * ols] = o[j];
+                        }
                     }
                 } else {
                     sparseSoftmaxTile(x, xb, xs, xls, classes, y, yb, yls, out, ob, ols, count, false);
@@ -854,17 +957,18 @@ public final class VectorKernels extends ScalarKernels {
     /**
      * {@link #rowSumExp} with the elements equal to {@code m} added to the float lanes like the others: two
      * operations fewer per vector (10–30 % of the sparse softmax row at C ≥ 1000), but a lane that holds
-     * {@code exp(0) = 1} rounds the small terms added after it to multiples of 2^−24 (absolute error about 1e-7 per
-     * block of {@link #BLOCK} classes, relative to a sum of at least 1). Only for sparse softmax rows whose label is
-     * not a maximum: their loss {@code log Σ exp(x_c − x_y) ≥ log(1 + exp(m − x_y)) > log 2}, so that error is
-     * relative 1e-7; a row whose label holds the maximum (a confident row, loss possibly 1e-7) takes
-     * {@link #rowSumExp}. Compiled on its own, as {@link #rowSumExp}.
+     * {@code exp(0) = 1} rounds each small term added after it to a multiple of 2^−23, losing up to 2^−24. Blocks of
+     * {@link #PLAIN_BLOCK} classes (8 additions per lane and accumulator, at every width) bound that to 4.8e-7 of a
+     * sum of at least 1. Only for sparse softmax rows whose label is not a maximum: their loss
+     * {@code log Σ exp(x_c − x_y) ≥ log(1 + exp(m − x_y)) > log 2}, so the error is below 7e-7 of the loss; a row
+     * whose label holds the maximum (a confident row, loss possibly 1e-7) takes {@link #rowSumExp}. Compiled on its
+     * own, as {@link #rowSumExp}.
      */
     static double rowSumExpPlain(float[] x, int xb, int classes, float m) {
         FloatVector vm = FloatVector.broadcast(S, m);
         double total = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
+        for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
+            int end = Math.min(classes, c0 + PLAIN_BLOCK);
             FloatVector s0 = FloatVector.zero(S);
             FloatVector s1 = s0;
             int c = c0;
@@ -941,12 +1045,15 @@ public final class VectorKernels extends ScalarKernels {
         float m = rowMax(x, xb, classes);
         FloatVector vm = FloatVector.broadcast(S, m);
         double d = 0;
+        double maxima = 0;
         double a = 0;
         double ts = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
             FloatVector zero = FloatVector.zero(S);
             FloatVector dv = zero;
+            FloatVector kv = zero; // the elements equal to m (exp(0) = 1 each), counted apart from the float sum
             FloatVector ahi = zero;
             FloatVector alo = zero;
             FloatVector tv = zero;
@@ -967,7 +1074,9 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector ex8 = ex8q.lanewise(VectorOperators.FMA, ex8r, 1f).reinterpretAsInts()
                         .add(ex8t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
                         .blend(0f, ex8a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                dv = dv.add(ex8);
+                VectorMask<Float> top = ex8a.compare(VectorOperators.EQ, 0f);
+                dv = dv.add(ex8.blend(zero, top));
+                kv = kv.add(zero.blend(one, top));
                 tv = tv.add(t1);
                 // s + e = m − x exactly (TwoSum); p + pe = t·s exactly (FMA)
                 VectorMask<Float> none = t1.compare(VectorOperators.EQ, 0f);
@@ -985,10 +1094,16 @@ public final class VectorKernels extends ScalarKernels {
                 ahi = sum;
             }
             d += dv.reduceLanes(VectorOperators.ADD);
+            maxima += kv.reduceLanes(VectorOperators.ADD);
             a += (double) ahi.reduceLanes(VectorOperators.ADD) + alo.reduceLanes(VectorOperators.ADD);
             ts += tv.reduceLanes(VectorOperators.ADD);
         }
-        return (float) (a + Math.log(d) * ts);
+        // log Σ exp(x − m) = log n + log1p(d / n) with n maxima: a confident row's small loss keeps its relative precision, also
+        // when a large label multiplies it (a float lane holding the maximum's 1 rounded the small terms to 2^−24)
+        float r = (float) (a + (Math.log(maxima) + Math.log1p(d / maxima)) * ts);
+        // not finite: NaN data, an infinite label times the maximum's m − x = 0, or m − x or t·(m − x) beyond float
+        // range; the scalar row (in double) tells them apart
+        return Float.isFinite(r) ? r : ScalarKernels.softmaxRow(x, xb, 1, classes, t, tb, 1);
     }
 
     /** Mean sigmoid CE of one row, {@code classes ≥ L}; each loss is scaled by {@code 1/C} so finite losses cannot overflow. */
@@ -1270,8 +1385,10 @@ public final class VectorKernels extends ScalarKernels {
             vm = vm.blend(v, v.compare(VectorOperators.GT, vm)); // skips NaN, which reaches the loss through exp
         }
         FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector d = zero;
         FloatVector dc = zero;
+        FloatVector kv = zero; // the elements equal to the maximum (exp(0) = 1 each), counted apart from the sum
         FloatVector ahi = zero;
         FloatVector alo = zero;
         FloatVector thi = zero;
@@ -1292,7 +1409,9 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector ex15 = ex15q.lanewise(VectorOperators.FMA, ex15r, 1f).reinterpretAsInts()
                     .add(ex15t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
                     .blend(0f, ex15a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-            FloatVector u = ex15.sub(dc);
+            VectorMask<Float> top = ex15a.compare(VectorOperators.EQ, 0f);
+            kv = kv.add(zero.blend(one, top));
+            FloatVector u = ex15.blend(zero, top).sub(dc);
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
             d = sum;
@@ -1315,8 +1434,13 @@ public final class VectorKernels extends ScalarKernels {
             alo = alo.add(lo.blend(0f, lo.compare(VectorOperators.NE, lo)));
             ahi = sum;
         }
+        // log Σ exp(x − m) = log k + log1p(d / k), k the count of maxima; log1p(z) = log(u)·(z/(u − 1)) with
+        // u = 1 + z (z where u = 1): a confident row's small loss keeps its relative precision, also times a large label
+        FloatVector z = d.div(kv);
+        FloatVector u1 = z.add(1f);
+        FloatVector logd = kv.lanewise(VectorOperators.LOG)
+                .add(u1.lanewise(VectorOperators.LOG).mul(z.div(u1.sub(1f))).blend(z, u1.compare(VectorOperators.EQ, 1f)));
         // a + log(d)·Σt with the product fused, the low parts added last
-        FloatVector logd = d.lanewise(VectorOperators.LOG);
         FloatVector loss = logd.lanewise(VectorOperators.FMA, thi, ahi).add(logd.lanewise(VectorOperators.FMA, tlo, alo));
         FloatVector result = loss;
         if (count == L && ols == 1) {
@@ -1324,6 +1448,16 @@ public final class VectorKernels extends ScalarKernels {
         } else {
             for (int j = 0; j < count; j++) {
                 out[ob + j * ols] = result.lane(j);
+            }
+        }
+        // lanes not finite: NaN data, an infinite label times the maximum's m − x = 0, or m − x or t·(m − x) beyond
+        // float range; the scalar row (in double) tells them apart
+        FloatVector check = result.mul(0f);
+        if (check.compare(VectorOperators.NE, check).anyTrue()) {
+            for (int j = 0; j < count; j++) {
+                if (!Float.isFinite(result.lane(j))) {
+                    out[ob + j * ols] = ScalarKernels.softmaxRow(x, xb + j * xls, xs, classes, t, tb + j * tls, ts);
+                }
             }
         }
     }
@@ -1334,8 +1468,9 @@ public final class VectorKernels extends ScalarKernels {
      * logits and labels, {@code g = x1 − x0}, {@code lse − x0 = max(g, 0) + log1p(exp(−|g|))},
      * {@code lse − x1 = max(−g, 0) + log1p(exp(−|g|))} (both exact forms of the shifted log-sum-exp), and the loss
      * {@code t0·(lse − x0) + t1·(lse − x1)}, two tiles per step. A lane whose labels have opposite signs (the terms may
-     * cancel) or whose logits or labels are not all finite takes the value of {@link #softmaxTile} (compensated
-     * sums, the non-finite rules), so a row's loss does not depend on the rows that share its tile.
+     * cancel) or whose logit gap or labels are not finite (a logit is ±inf or NaN, or {@code x1 − x0} overflows)
+     * takes the value of {@link #softmaxTile} (compensated sums, the non-finite rules), so a row's loss does not
+     * depend on the rows that share its tile.
      */
     private static void softmaxPairs(float[] x, int xb, float[] t, int tb, float[] out, int ob, int rows) {
         VectorMask<Float> upper = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L / 2));
@@ -1389,7 +1524,7 @@ public final class VectorKernels extends ScalarKernels {
                     .lanewise(VectorOperators.FMA, lp2t2B, ex1B);
             FloatVector posA = gA.blend(0f, gA.compare(VectorOperators.LT, 0f)); // max(g, 0)
             FloatVector lossA = t0A.lanewise(VectorOperators.FMA, posA.add(lp2A), t1A.mul(posA.sub(gA).add(lp2A)));
-            FloatVector checkA = x0A.add(x1A).add(t0A).add(t1A).mul(0f); // NaN unless all four are finite
+            FloatVector checkA = gA.add(t0A).add(t1A).mul(0f); // NaN unless g = x1 − x0 and the labels are finite
             VectorMask<Float> otherA = checkA.compare(VectorOperators.NE, checkA).or(t0A.mul(t1A).compare(VectorOperators.LT, 0f));
             if (otherA.anyTrue()) {
                 softmaxTile(x, xb + 2 * a, 1, 2, 2, t, tb + 2 * a, 1, 2, out, ob + a, 1, L);
@@ -1398,7 +1533,7 @@ public final class VectorKernels extends ScalarKernels {
             lossA.intoArray(out, ob + a);
             FloatVector posB = gB.blend(0f, gB.compare(VectorOperators.LT, 0f)); // max(g, 0)
             FloatVector lossB = t0B.lanewise(VectorOperators.FMA, posB.add(lp2B), t1B.mul(posB.sub(gB).add(lp2B)));
-            FloatVector checkB = x0B.add(x1B).add(t0B).add(t1B).mul(0f); // NaN unless all four are finite
+            FloatVector checkB = gB.add(t0B).add(t1B).mul(0f); // NaN unless g = x1 − x0 and the labels are finite
             VectorMask<Float> otherB = checkB.compare(VectorOperators.NE, checkB).or(t0B.mul(t1B).compare(VectorOperators.LT, 0f));
             if (otherB.anyTrue()) {
                 softmaxTile(x, xb + 2 * b, 1, 2, 2, t, tb + 2 * b, 1, 2, out, ob + b, 1, L);
@@ -1526,6 +1661,8 @@ public final class VectorKernels extends ScalarKernels {
 
     /** Per thread: the gather indices of one tile's label logits, {@code r·rowStride + label_r}. */
     private static final ThreadLocal<int[]> LABEL_INDEX = ThreadLocal.withInitial(() -> new int[L]);
+    /** Per-thread losses of one tile, for the one-pass tiles when the losses layout is not contiguous. */
+    private static final ThreadLocal<float[]> LANE_OUT = ThreadLocal.withInitial(() -> new float[L]);
 
     /**
      * The same for L neighbouring rows of {@code C < L} classes, gathered: one gather per class (gathers are the
