@@ -74,8 +74,12 @@ public final class VectorKernels extends ScalarKernels {
      * per block at every width (a lane holding exp(0) = 1 loses at most 2^−24 per addition, 4.8e-7 per block).
      */
     static final int PLAIN_BLOCK = 16 * L;
-    /** Sparse softmax CE with the class axis last and fewer classes than this runs in packed tiles (L rows per tile). */
-    static final int PACKED_SPARSE_CLASSES = 4 * L;
+    /**
+     * Sparse softmax CE with the class axis last and fewer classes than this runs in packed tiles (L rows per tile):
+     * below it one row per call costs more than the gathers (JDK 25, 16 lanes: C = 32 row path 0.66 elements/ns,
+     * tiles 0.83; C = 48 equal at 0.87; C = 56 row path 0.95, tiles 0.80).
+     */
+    static final int PACKED_SPARSE_CLASSES = 3 * L;
     /** The widest lane stride a tile gathers with. */
     static final int MAX_LANE_STRIDE = 256;
 
@@ -536,8 +540,8 @@ public final class VectorKernels extends ScalarKernels {
                                float[] out, Layout ol) {
         int classes = xl.classes();
         int rows = xl.rows();
-        // sparse softmax CE packs rows up to 4L classes into tiles: one row per vector pays two lane reductions, two
-        // calls and a log per row (C = 16: 0.34 elements/ns; packed tiles 0.8)
+        // sparse softmax CE packs rows of fewer than 3L classes into tiles: a row of one to three vectors pays two lane
+        // reductions, two calls and a log per row (C = 16: 0.34 elements/ns; packed tiles 0.76)
         boolean packed = xl.inner() == 1 && (classes < L || op == SPARSE_SOFTMAX && classes < PACKED_SPARSE_CLASSES);
         if (xl.classStride() == 1 && (t == null || tl.classStride() == 1) && classes >= L && !packed) {
             for (int r = 0; r < rows; r++) {
