@@ -388,6 +388,41 @@ class ExtremeValuesTest {
     }
 
     /**
+     * Labels of both signs whose terms cancel in the sum over classes (review 2026-12-02: the vector row path added
+     * its lanes in float, t = [1000, 1, −1000] gave 4.309911 for 4.309929, t = ±1e8 gave 0).
+     */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void cancellingLabelsAcrossLanes(CrossEntropy ce) {
+        float[] row = {-0.93728465f, -0.86519164f, -0.93728465f, 2.5015259f, 1.0131574f, -0.7246222f, -0.31397897f,
+            -1.5291281f, 0.7192028f, -0.56891495f, 1.4108108f, -0.061506934f, 1.0982066f, 0.68867266f, -1.2276589f, -0.22044498f};
+        for (int c : new int[] {16, 40, 100}) {
+            float[] x = new float[c];
+            for (int j = 0; j < c; j++) {
+                x[j] = row[j % row.length];
+            }
+            for (float big : new float[] {1000f, 1e8f}) {
+                float[] t = new float[c];
+                t[0] = big;
+                t[1] = 1f;
+                t[2] = -big; // x[2] = x[0]: the big terms cancel exactly, leaving lse − x[1]
+                Layout l = Layout.rows(1, c);
+                float[] out = new float[1];
+                ce.softmaxCrossEntropyWithLogits(x, l, t, l, out, Layout.vector(1));
+                double m = Double.NEGATIVE_INFINITY;
+                double d = 0;
+                for (float v : x) {
+                    m = Math.max(m, v);
+                }
+                for (float v : x) {
+                    d += Math.exp(v - m);
+                }
+                assertClose(m + Math.log(d) - x[1], out[0], TestSupport.name(ce) + " C=" + c + ", labels ±" + big);
+            }
+        }
+    }
+
+    /**
      * A +inf label on the largest logit of a row of finite logits: {@code inf·(lse − x) = +inf} since
      * {@code lse − x = log Σ exp(x_c − m) > 0} (review 2026-12-02: NaN, from {@code inf·(m − x) = inf·0} in the
      * split form {@code Σ t·(m − x) + log d·Σ t}).

@@ -148,6 +148,53 @@ class TileGroupingTest {
         }
     }
 
+    /**
+     * The same rows stored with padded rows (stride C + 3, labels 2 apart) and written 300 apart (beyond the widest
+     * gather) give the bits of the contiguous layout: the pair kernels and the tiles run such layouts on a compact
+     * copy (review 2026-12-02: a padded [N, 2] row took the tile formula, a losses stride of 257 the scalar one).
+     */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void paddedRowsAndWideStridesGiveTheSameBits(CrossEntropy ce) {
+        for (int c : CLASSES) {
+            SplittableRandom rnd = new SplittableRandom(43 * c);
+            int rows = 40;
+            int pad = c + 3;
+            float[] x = new float[rows * c];
+            float[] t = new float[rows * c];
+            float[] p = new float[rows * c];
+            int[] y = new int[rows];
+            float[] xp = new float[rows * pad];
+            float[] tp = new float[rows * pad];
+            float[] pp = new float[rows * pad];
+            int[] yp = new int[2 * rows];
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < c; j++) {
+                    x[r * c + j] = xp[r * pad + j] = TestSupport.gaussian(rnd) * 5;
+                    t[r * c + j] = tp[r * pad + j] = (float) rnd.nextDouble();
+                    p[r * c + j] = pp[r * pad + j] = (float) rnd.nextDouble();
+                }
+                y[r] = yp[2 * r] = rnd.nextInt(c);
+            }
+            float[][] want = run(ce, x, t, p, y, Layout.rows(rows, c), Layout.rows(rows, 1, 0, 1), 0, rows);
+            Layout padded = Layout.rows(rows, c, 0, pad);
+            Layout wide = Layout.rows(rows, 1, 0, 300);
+            float[][] got = new float[5][(int) wide.maxIndex() + 1];
+            ce.sparseSoftmaxCrossEntropyWithLogits(xp, padded, yp, Layout.rows(rows, 1, 0, 2), got[0], wide);
+            ce.softmaxCrossEntropyWithLogits(xp, padded, tp, padded, got[1], wide);
+            ce.sigmoidCrossEntropyWithLogits(xp, padded, tp, padded, got[2], wide);
+            ce.binaryCrossEntropy(pp, padded, tp, padded, 1e-7f, got[3], wide);
+            ce.categoricalCrossEntropy(pp, padded, tp, padded, 1e-7f, got[4], wide);
+            for (int k = 0; k < 5; k++) {
+                for (int r = 0; r < rows; r++) {
+                    assertEquals(Float.floatToIntBits(want[k][r]), Float.floatToIntBits(got[k][r * 300]),
+                            "op " + k + ", C=" + c + ", row " + r + ": padded rows, losses 300 apart " + got[k][r * 300]
+                                    + " vs contiguous " + want[k][r]);
+                }
+            }
+        }
+    }
+
     /** Sparse and dense softmax, sigmoid mean, binary mean, categorical: losses of rows {@code start..} through {@code ol}. */
     private static float[][] run(CrossEntropy ce, float[] x, float[] t, float[] p, int[] y, Layout l, Layout ol, int start, int n) {
         int size = (int) ol.maxIndex() + 1;

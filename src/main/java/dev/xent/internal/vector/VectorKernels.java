@@ -567,39 +567,43 @@ public final class VectorKernels extends ScalarKernels {
         int tls = t == null ? 0 : tl.outerStride();
         int yls = y == null ? 0 : yl.outerStride();
         int ols = ol.outerStride();
-        if (xls > MAX_LANE_STRIDE || tls > MAX_LANE_STRIDE || yls > MAX_LANE_STRIDE || ols > MAX_LANE_STRIDE) {
-            return false;
-        }
         int classes = xl.classes();
-        int xs = xl.classStride();
+        int xs = xl.classStride(); // 1
         int ts = t == null ? 0 : tl.classStride();
-        boolean pairs = classes == 2 && xs == 1 && xls == 2
-                && (op == SPARSE_SOFTMAX && yls == 1 || op == SOFTMAX && ts == 1 && tls == 2);
-        if (pairs && (rows < L || ols != 1)) {
-            // fewer rows than a tile, or losses not contiguous: up to L rows at a time through a padded copy
+        int xb = xl.offset();
+        int tb = t == null ? 0 : tl.offset();
+        int yb = y == null ? 0 : yl.offset();
+        int ob = ol.offset();
+        if (classes == 2 && (op == SPARSE_SOFTMAX || op == SOFTMAX)) {
+            // [N, 2]: the pair kernels, on the arrays themselves when rows, labels and losses are contiguous, otherwise
+            // (and for fewer rows than a tile) up to L rows at a time through a padded copy: one formula for every layout
+            boolean contiguous = xls == 2 && ols == 1 && (op == SPARSE_SOFTMAX ? yls == 1 : ts == 1 && tls == 2);
+            if (contiguous && rows >= L) {
+                if (op == SPARSE_SOFTMAX) {
+                    sparsePairs(x, xb, y, yb, out, ob, rows);
+                } else {
+                    softmaxPairs(x, xb, t, tb, out, ob, rows);
+                }
+                return true;
+            }
             for (int r = 0; r < rows; r += L) {
-                smallPairs(op, x, xl.offset() + 2 * r, t, t == null ? 0 : tl.offset() + 2 * r, y,
-                        y == null ? 0 : yl.offset() + r, out, ol.offset() + r * ols, ols, Math.min(L, rows - r));
+                smallPairs(op, x, xb + r * xls, xls, t, tb + r * tls, ts, tls, y, yb + r * yls, yls, out, ob + r * ols, ols,
+                        Math.min(L, rows - r));
             }
             return true;
         }
-        if (rows < L) {
-            smallTile(op, x, xl.offset(), xs, xls, classes, t, t == null ? 0 : tl.offset(), ts, tls,
-                    y, y == null ? 0 : yl.offset(), yls, eps, out, ol.offset(), ols, rows);
-            return true;
-        }
-        if (pairs && op == SPARSE_SOFTMAX) {
-            sparsePairs(x, xl.offset(), y, yl.offset(), out, ol.offset(), rows);
-            return true;
-        }
-        if (pairs) {
-            softmaxPairs(x, xl.offset(), t, tl.offset(), out, ol.offset(), rows);
+        if (rows < L || xls > MAX_LANE_STRIDE || tls > MAX_LANE_STRIDE || yls > MAX_LANE_STRIDE) {
+            // fewer rows than a tile, or rows too far apart to gather: up to L rows at a time through a padded copy
+            for (int r = 0; r < rows; r += L) {
+                smallTile(op, x, xb + r * xls, xs, xls, classes, t, tb + r * tls, ts, tls, y, yb + r * yls, yls, eps,
+                        out, ob + r * ols, ols, Math.min(L, rows - r));
+            }
             return true;
         }
         for (int r0 = 0; ; r0 += L) {
             int r = Math.min(r0, rows - L);
-            tile(op, x, xl.offset() + r * xls, xs, xls, classes, t, t == null ? 0 : tl.offset() + r * tls, ts, tls,
-                    y, y == null ? 0 : yl.offset() + r * yls, yls, eps, out, ol.offset() + r * ols, ols, L);
+            tile(op, x, xb + r * xls, xs, xls, classes, t, tb + r * tls, ts, tls, y, yb + r * yls, yls, eps,
+                    out, ob + r * ols, ols, L);
             if (r == rows - L) {
                 return true;
             }
@@ -617,7 +621,7 @@ public final class VectorKernels extends ScalarKernels {
     private static final ThreadLocal<TileScratch> TILE_SCRATCH = ThreadLocal.withInitial(TileScratch::new);
 
     /**
-     * {@code 0 ≤ rows < L} packed rows: the full tile on a compact copy padded to L rows
+     * {@code 0 ≤ rows ≤ L} packed rows in any layout: the full tile on a compact copy padded to L rows
      * (logits or probabilities 1, labels 0), so that a row gets the bits it gets in a larger batch (a partial tile
      * would take the two-pass sparse formula, and reading past the rows may leave the array).
      */
@@ -665,22 +669,30 @@ public final class VectorKernels extends ScalarKernels {
     private static final ThreadLocal<PairScratch> PAIR_SCRATCH = ThreadLocal.withInitial(PairScratch::new);
 
     /**
-     * {@code 0 < rows ≤ L} rows of {@code [N, 2]}: the pair kernel on a copy padded with zeros to L rows, so that a row
-     * gets the same bits in a batch of any size and whatever the losses' stride (a partial tile would compute another
-     * formula).
+     * {@code 0 < rows ≤ L} rows of {@code [N, 2]} in any layout (class axis last): the pair kernel on a compact copy
+     * padded with zeros to L rows, so that a row gets the same bits in a batch of any size and whatever the strides of
+     * rows, labels and losses (a tile would compute another formula).
      */
-    private static void smallPairs(int op, float[] x, int xb, float[] t, int tb, int[] y, int yb, float[] out, int ob,
-                                   int ols, int rows) {
+    private static void smallPairs(int op, float[] x, int xb, int xls, float[] t, int tb, int ts, int tls, int[] y, int yb,
+                                   int yls, float[] out, int ob, int ols, int rows) {
         PairScratch p = PAIR_SCRATCH.get();
-        System.arraycopy(x, xb, p.x, 0, 2 * rows);
-        java.util.Arrays.fill(p.x, 2 * rows, 2 * L, 0f);
+        java.util.Arrays.fill(p.x, 0f);
+        for (int r = 0; r < rows; r++) {
+            p.x[2 * r] = x[xb + r * xls];
+            p.x[2 * r + 1] = x[xb + r * xls + 1];
+        }
         if (op == SPARSE_SOFTMAX) {
-            System.arraycopy(y, yb, p.y, 0, rows);
-            java.util.Arrays.fill(p.y, rows, L, 0);
+            java.util.Arrays.fill(p.y, 0);
+            for (int r = 0; r < rows; r++) {
+                p.y[r] = y[yb + r * yls];
+            }
             sparsePairs(p.x, 0, p.y, 0, p.out, 0, L);
         } else {
-            System.arraycopy(t, tb, p.t, 0, 2 * rows);
-            java.util.Arrays.fill(p.t, 2 * rows, 2 * L, 0f);
+            java.util.Arrays.fill(p.t, 0f);
+            for (int r = 0; r < rows; r++) {
+                p.t[2 * r] = t[tb + r * tls];
+                p.t[2 * r + 1] = t[tb + r * tls + ts];
+            }
             softmaxPairs(p.x, 0, p.t, 0, p.out, 0, L);
         }
         for (int r = 0; r < rows; r++) {
@@ -806,6 +818,7 @@ public final class VectorKernels extends ScalarKernels {
         switch (op) {
             case SOFTMAX:
                 softmaxTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
+                softmaxRedo(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
                 break;
             case SPARSE_SOFTMAX:
                 if (count == L && (xls == 1 && yls == 1 || xs == 1)) {
@@ -1053,6 +1066,7 @@ public final class VectorKernels extends ScalarKernels {
         double a = 0;
         double ts = 0;
         FloatVector one = FloatVector.broadcast(S, 1f);
+        float[] lanes = LANE_SUMS.get();
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
             FloatVector zero = FloatVector.zero(S);
@@ -1099,8 +1113,15 @@ public final class VectorKernels extends ScalarKernels {
             }
             d += dv.reduceLanes(VectorOperators.ADD);
             maxima += kv.reduceLanes(VectorOperators.ADD);
-            a += (double) ahi.reduceLanes(VectorOperators.ADD) + alo.reduceLanes(VectorOperators.ADD);
-            ts += tv.reduceLanes(VectorOperators.ADD);
+            // Σ t·(m − x) and Σ t across the lanes in double: with labels of both signs the lanes' large terms cancel,
+            // and a float reduction would lose the small ones (t = [1000, 1, −1000]: 4.309911 for 4.309929)
+            ahi.intoArray(lanes, 0);
+            alo.intoArray(lanes, L);
+            tv.intoArray(lanes, 2 * L);
+            for (int j = 0; j < L; j++) {
+                a += (double) lanes[j] + lanes[L + j];
+                ts += lanes[2 * L + j];
+            }
         }
         // log Σ exp(x − m) = log n + log1p(d / n) with n maxima: a confident row's small loss keeps its relative precision, also
         // when a large label multiplies it (a float lane holding the maximum's 1 rounded the small terms to 2^−24)
@@ -1438,12 +1459,13 @@ public final class VectorKernels extends ScalarKernels {
             alo = alo.add(lo.blend(0f, lo.compare(VectorOperators.NE, lo)));
             ahi = sum;
         }
-        // log Σ exp(x − m) = log k + log1p(d / k), k the count of maxima; log1p(z) = log(u)·(z/(u − 1)) with
-        // u = 1 + z (z where u = 1): a confident row's small loss keeps its relative precision, also times a large label
-        FloatVector z = d.div(kv);
-        FloatVector u1 = z.add(1f);
-        FloatVector logd = kv.lanewise(VectorOperators.LOG)
-                .add(u1.lanewise(VectorOperators.LOG).mul(z.div(u1.sub(1f))).blend(z, u1.compare(VectorOperators.EQ, 1f)));
+        // log Σ exp(x − m) = log(k + d), k the count of maxima; with one maximum log1p(d) = log(u)·(d/(u − 1)),
+        // u = 1 + d (d where u = 1): a confident row's small loss keeps its relative precision, also times a large
+        // label. One LOG: a second one boxed a vector per tile
+        FloatVector u1 = kv.add(d);
+        FloatVector logd = u1.lanewise(VectorOperators.LOG)
+                .mul(d.div(u1.sub(1f)).blend(1f, kv.compare(VectorOperators.NE, 1f)))
+                .blend(d, u1.compare(VectorOperators.EQ, 1f));
         // a + log(d)·Σt with the product fused, the low parts added last
         FloatVector loss = logd.lanewise(VectorOperators.FMA, thi, ahi).add(logd.lanewise(VectorOperators.FMA, tlo, alo));
         FloatVector result = loss;
@@ -1454,14 +1476,19 @@ public final class VectorKernels extends ScalarKernels {
                 out[ob + j * ols] = result.lane(j);
             }
         }
-        // lanes not finite: NaN data, an infinite label times the maximum's m − x = 0, or m − x or t·(m − x) beyond
-        // float range; the scalar row (in double) tells them apart
-        FloatVector check = result.mul(0f);
-        if (check.compare(VectorOperators.NE, check).anyTrue()) {
-            for (int j = 0; j < count; j++) {
-                if (!Float.isFinite(result.lane(j))) {
-                    out[ob + j * ols] = ScalarKernels.softmaxRow(x, xb + j * xls, xs, classes, t, tb + j * tls, ts);
-                }
+        // lanes not finite are redone by the caller (softmaxRedo): a call here, even in a rare branch, boxed a
+        // vector per tile
+    }
+
+    /**
+     * The scalar row (in double) for each of {@code count} stored tile losses that is not finite: NaN data, an
+     * infinite label times the maximum's {@code m − x = 0}, or {@code m − x} or {@code t·(m − x)} beyond float range.
+     */
+    private static void softmaxRedo(float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
+                                    float[] out, int ob, int ols, int count) {
+        for (int j = 0; j < count; j++) {
+            if (!Float.isFinite(out[ob + j * ols])) {
+                out[ob + j * ols] = ScalarKernels.softmaxRow(x, xb + j * xls, xs, classes, t, tb + j * tls, ts);
             }
         }
     }
@@ -1473,8 +1500,8 @@ public final class VectorKernels extends ScalarKernels {
      * {@code lse − x1 = max(−g, 0) + log1p(exp(−|g|))} (both exact forms of the shifted log-sum-exp), and the loss
      * {@code t0·(lse − x0) + t1·(lse − x1)}, two tiles per step. A lane whose labels have opposite signs (the terms may
      * cancel) or whose logit gap or labels are not finite (a logit is ±inf or NaN, or {@code x1 − x0} overflows)
-     * takes the value of {@link #softmaxTile} (compensated sums, the non-finite rules), so a row's loss does not
-     * depend on the rows that share its tile.
+     * takes the scalar row's value ({@link #pairsRedo}), so a row's loss does not depend on the rows that share its
+     * tile.
      */
     private static void softmaxPairs(float[] x, int xb, float[] t, int tb, float[] out, int ob, int rows) {
         VectorMask<Float> upper = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L / 2));
@@ -1527,23 +1554,35 @@ public final class VectorKernels extends ScalarKernels {
                     .lanewise(VectorOperators.FMA, ex1B, R3).lanewise(VectorOperators.FMA, ex1B, R2).lanewise(VectorOperators.FMA, ex1B, R1).lanewise(VectorOperators.FMA, ex1B, R0)
                     .lanewise(VectorOperators.FMA, lp2t2B, ex1B);
             FloatVector posA = gA.blend(0f, gA.compare(VectorOperators.LT, 0f)); // max(g, 0)
-            FloatVector lossA = t0A.lanewise(VectorOperators.FMA, posA.add(lp2A), t1A.mul(posA.sub(gA).add(lp2A)));
+            FloatVector posB = gB.blend(0f, gB.compare(VectorOperators.LT, 0f));
+            t0A.lanewise(VectorOperators.FMA, posA.add(lp2A), t1A.mul(posA.sub(gA).add(lp2A))).intoArray(out, ob + a);
+            t0B.lanewise(VectorOperators.FMA, posB.add(lp2B), t1B.mul(posB.sub(gB).add(lp2B))).intoArray(out, ob + b);
             FloatVector checkA = gA.add(t0A).add(t1A).mul(0f); // NaN unless g = x1 − x0 and the labels are finite
-            VectorMask<Float> otherA = checkA.compare(VectorOperators.NE, checkA).or(t0A.mul(t1A).compare(VectorOperators.LT, 0f));
-            if (otherA.anyTrue()) {
-                softmaxTile(x, xb + 2 * a, 1, 2, 2, t, tb + 2 * a, 1, 2, out, ob + a, 1, L);
-                lossA = lossA.blend(FloatVector.fromArray(S, out, ob + a), otherA);
+            FloatVector checkB = gB.add(t0B).add(t1B).mul(0f);
+            boolean redoA = checkA.compare(VectorOperators.NE, checkA).or(t0A.mul(t1A).compare(VectorOperators.LT, 0f)).anyTrue();
+            boolean redoB = checkB.compare(VectorOperators.NE, checkB).or(t0B.mul(t1B).compare(VectorOperators.LT, 0f)).anyTrue();
+            // the rare lanes are redone from memory after both stores, so that no vector is live across a call
+            if (redoA) {
+                pairsRedo(x, xb + 2 * a, t, tb + 2 * a, out, ob + a);
             }
-            lossA.intoArray(out, ob + a);
-            FloatVector posB = gB.blend(0f, gB.compare(VectorOperators.LT, 0f)); // max(g, 0)
-            FloatVector lossB = t0B.lanewise(VectorOperators.FMA, posB.add(lp2B), t1B.mul(posB.sub(gB).add(lp2B)));
-            FloatVector checkB = gB.add(t0B).add(t1B).mul(0f); // NaN unless g = x1 − x0 and the labels are finite
-            VectorMask<Float> otherB = checkB.compare(VectorOperators.NE, checkB).or(t0B.mul(t1B).compare(VectorOperators.LT, 0f));
-            if (otherB.anyTrue()) {
-                softmaxTile(x, xb + 2 * b, 1, 2, 2, t, tb + 2 * b, 1, 2, out, ob + b, 1, L);
-                lossB = lossB.blend(FloatVector.fromArray(S, out, ob + b), otherB);
+            if (redoB) {
+                pairsRedo(x, xb + 2 * b, t, tb + 2 * b, out, ob + b);
             }
-            lossB.intoArray(out, ob + b);
+        }
+    }
+
+    /**
+     * The lanes of a pair tile whose labels have opposite signs or whose gap or labels are not finite: the scalar row
+     * (double, compensation-free there), decided from the row's own data so that its value does not depend on its tile.
+     */
+    private static void pairsRedo(float[] x, int xb, float[] t, int tb, float[] out, int ob) {
+        for (int j = 0; j < L; j++) {
+            float g = x[xb + 2 * j + 1] - x[xb + 2 * j];
+            float t0 = t[tb + 2 * j];
+            float t1 = t[tb + 2 * j + 1];
+            if (!Float.isFinite(g + t0 + t1) || t0 * t1 < 0f) {
+                out[ob + j] = ScalarKernels.softmaxRow(x, xb + 2 * j, 1, 2, t, tb + 2 * j, 1);
+            }
         }
     }
 
@@ -1665,6 +1704,9 @@ public final class VectorKernels extends ScalarKernels {
 
     /** Per thread: the gather indices of one tile's label logits, {@code r·rowStride + label_r}. */
     private static final ThreadLocal<int[]> LABEL_INDEX = ThreadLocal.withInitial(() -> new int[L]);
+    /** Per-thread lanes of three vectors, for sums across the lanes in double (dense softmax rows). */
+    private static final ThreadLocal<float[]> LANE_SUMS = ThreadLocal.withInitial(() -> new float[3 * L]);
+
     /** Per-thread losses of one tile, for the one-pass tiles when the losses layout is not contiguous. */
     private static final ThreadLocal<float[]> LANE_OUT = ThreadLocal.withInitial(() -> new float[L]);
 
