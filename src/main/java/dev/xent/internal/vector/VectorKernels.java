@@ -544,9 +544,10 @@ public final class VectorKernels extends ScalarKernels {
         // reductions, two calls and a log per row (C = 16: 0.34 elements/ns; packed tiles 0.76)
         boolean packed = xl.inner() == 1 && (classes < L || op == SPARSE_SOFTMAX && classes < PACKED_SPARSE_CLASSES);
         if (xl.classStride() == 1 && (t == null || tl.classStride() == 1) && classes >= L && !packed) {
+            float[] lanes = op == SOFTMAX ? LANE_SUMS.get() : null; // once per call, not per row
             for (int r = 0; r < rows; r++) {
                 out[ol.rowIndex(r)] = row(op, x, xl.rowIndex(r), classes, t, t == null ? 0 : tl.rowIndex(r),
-                        y == null ? 0 : y[yl.rowIndex(r)], eps);
+                        y == null ? 0 : y[yl.rowIndex(r)], eps, lanes);
             }
             return true;
         }
@@ -782,10 +783,10 @@ public final class VectorKernels extends ScalarKernels {
         return y == null || yb + last * yls < y.length;
     }
 
-    private static float row(int op, float[] x, int xb, int classes, float[] t, int tb, int y, float eps) {
+    private static float row(int op, float[] x, int xb, int classes, float[] t, int tb, int y, float eps, float[] lanes) {
         switch (op) {
             case SOFTMAX:
-                return softmaxRow(x, xb, classes, t, tb);
+                return softmaxRow(x, xb, classes, t, tb, lanes);
             case SPARSE_SOFTMAX: {
                 float m = rowMax(x, xb, classes);
                 float xy = x[xb + y];
@@ -1058,7 +1059,7 @@ public final class VectorKernels extends ScalarKernels {
      * sign the terms cancel, and a plain float sum would lose the result (e.g. t = [0, 1, −1],
      * x = [0.59, −10000.517, −10000.613]).
      */
-    private static float softmaxRow(float[] x, int xb, int classes, float[] t, int tb) {
+    private static float softmaxRow(float[] x, int xb, int classes, float[] t, int tb, float[] lanes) {
         float m = rowMax(x, xb, classes);
         FloatVector vm = FloatVector.broadcast(S, m);
         double d = 0;
@@ -1066,7 +1067,6 @@ public final class VectorKernels extends ScalarKernels {
         double a = 0;
         double ts = 0;
         FloatVector one = FloatVector.broadcast(S, 1f);
-        float[] lanes = LANE_SUMS.get();
         for (int c0 = 0; c0 < classes; c0 += BLOCK) {
             int end = Math.min(classes, c0 + BLOCK);
             FloatVector zero = FloatVector.zero(S);
