@@ -192,6 +192,29 @@ class TileGroupingTest {
                                     + " vs contiguous " + want[k][r]);
                 }
             }
+            // labels interleaved with another tensor (class stride 2) and column-major (class stride N)
+            for (Layout ll : new Layout[] {Layout.of(1, rows, 2 * c + 1, c, 2, 1, 1), Layout.of(0, rows, 1, c, rows, 1, 1)}) {
+                float[] ts = new float[(int) ll.maxIndex() + 1];
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < c; j++) {
+                        ts[ll.index(r, j, 0)] = t[r * c + j];
+                    }
+                }
+                Layout l = Layout.rows(rows, c);
+                Layout ol = Layout.rows(rows, 1, 0, 1);
+                float[][] strided = new float[4][rows];
+                ce.softmaxCrossEntropyWithLogits(x, l, ts, ll, strided[0], ol);
+                ce.sigmoidCrossEntropyWithLogits(x, l, ts, ll, strided[1], ol);
+                ce.binaryCrossEntropy(p, l, ts, ll, 1e-7f, strided[2], ol);
+                ce.categoricalCrossEntropy(p, l, ts, ll, 1e-7f, strided[3], ol);
+                for (int k = 0; k < 4; k++) {
+                    for (int r = 0; r < rows; r++) {
+                        assertEquals(Float.floatToIntBits(want[k + 1][r]), Float.floatToIntBits(strided[k][r]),
+                                "op " + (k + 1) + ", C=" + c + ", row " + r + ": labels " + ll + " " + strided[k][r]
+                                        + " vs contiguous " + want[k + 1][r]);
+                    }
+                }
+            }
         }
     }
 

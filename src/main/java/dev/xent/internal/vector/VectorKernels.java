@@ -551,6 +551,25 @@ public final class VectorKernels extends ScalarKernels {
             }
             return true;
         }
+        if (xl.classStride() == 1 && t != null && classes >= L && !packed) {
+            // labels not contiguous along the classes: each row's labels copied into a per-thread row, so that the
+            // row takes the vector row formula whatever the labels' layout
+            float[] lanes = op == SOFTMAX ? LANE_SUMS.get() : null;
+            float[][] holder = LABEL_ROW.get();
+            if (holder[0].length < classes) {
+                holder[0] = new float[classes];
+            }
+            float[] row = holder[0];
+            int ts = tl.classStride();
+            for (int r = 0; r < rows; r++) {
+                int tb = tl.rowIndex(r);
+                for (int c = 0; c < classes; c++) {
+                    row[c] = t[tb + c * ts];
+                }
+                out[ol.rowIndex(r)] = row(op, x, xl.rowIndex(r), classes, row, 0, 0, eps, lanes);
+            }
+            return true;
+        }
         if (xl.classStride() == 1 && packed) {
             return packedTiles(op, x, xl, t, tl, y, yl, eps, out, ol);
         }
@@ -1704,6 +1723,9 @@ public final class VectorKernels extends ScalarKernels {
 
     /** Per thread: the gather indices of one tile's label logits, {@code r·rowStride + label_r}. */
     private static final ThreadLocal<int[]> LABEL_INDEX = ThreadLocal.withInitial(() -> new int[L]);
+    /** Per-thread copy of one row's labels (grown to the largest C seen), for labels not contiguous along the classes. */
+    private static final ThreadLocal<float[][]> LABEL_ROW = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
     /** Per-thread lanes of three vectors, for sums across the lanes in double (dense softmax rows). */
     private static final ThreadLocal<float[]> LANE_SUMS = ThreadLocal.withInitial(() -> new float[3 * L]);
 
