@@ -550,30 +550,23 @@ public final class VectorKernels extends ScalarKernels {
         // elements/ns; packed tiles 0.76)
         boolean packed = xl.inner() == 1 && (classes < L || op == SPARSE_SOFTMAX && classes < PACKED_SPARSE_CLASSES
                 || op == SOFTMAX && classes < PACKED_DENSE_CLASSES);
-        if (xl.classStride() == 1 && (t == null || tl.classStride() == 1) && classes >= L && !packed) {
+        if (xl.classStride() == 1 && classes >= L && !packed) {
             float[] lanes = op == SOFTMAX ? LANE_SUMS.get() : null; // once per call, not per row
-            for (int r = 0; r < rows; r++) {
-                out[ol.rowIndex(r)] = row(op, x, xl.rowIndex(r), classes, t, t == null ? 0 : tl.rowIndex(r),
-                        y == null ? 0 : y[yl.rowIndex(r)], eps, lanes);
-            }
-            return true;
-        }
-        if (xl.classStride() == 1 && t != null && classes >= L && !packed) {
             // labels not contiguous along the classes: each row's labels copied into a per-thread row, so that the
             // row takes the vector row formula whatever the labels' layout
-            float[] lanes = op == SOFTMAX ? LANE_SUMS.get() : null;
-            float[][] holder = LABEL_ROW.get();
-            if (holder[0].length < classes) {
-                holder[0] = new float[classes];
-            }
-            float[] row = holder[0];
-            int ts = tl.classStride();
+            int ts = t == null ? 1 : tl.classStride();
+            float[] labelRow = ts == 1 ? null : labelRow(classes);
             for (int r = 0; r < rows; r++) {
-                int tb = tl.rowIndex(r);
-                for (int c = 0; c < classes; c++) {
-                    row[c] = t[tb + c * ts];
+                float[] tr = t;
+                int tb = t == null ? 0 : tl.rowIndex(r);
+                if (labelRow != null) {
+                    for (int c = 0; c < classes; c++) {
+                        labelRow[c] = t[tb + c * ts];
+                    }
+                    tr = labelRow;
+                    tb = 0;
                 }
-                out[ol.rowIndex(r)] = row(op, x, xl.rowIndex(r), classes, row, 0, 0, eps, lanes);
+                out[ol.rowIndex(r)] = row(op, x, xl.rowIndex(r), classes, tr, tb, y == null ? 0 : y[yl.rowIndex(r)], eps, lanes);
             }
             return true;
         }
@@ -1733,10 +1726,19 @@ public final class VectorKernels extends ScalarKernels {
     /** Per-thread copy of one row's labels (grown to the largest C seen), for labels not contiguous along the classes. */
     private static final ThreadLocal<float[][]> LABEL_ROW = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
+    /** This thread's label row, at least {@code classes} long (grown once to the largest C seen). */
+    private static float[] labelRow(int classes) {
+        float[][] holder = LABEL_ROW.get();
+        if (holder[0].length < classes) {
+            holder[0] = new float[classes];
+        }
+        return holder[0];
+    }
+
     /** Per-thread lanes of three vectors, for sums across the lanes in double (dense softmax rows). */
     private static final ThreadLocal<float[]> LANE_SUMS = ThreadLocal.withInitial(() -> new float[3 * L]);
 
-    /** Per-thread losses of one tile, for the one-pass tiles when the losses layout is not contiguous. */
+    /** Per-thread lanes of one tile: losses of the one-pass tiles when the losses layout is not contiguous, redo flags. */
     private static final ThreadLocal<float[]> LANE_OUT = ThreadLocal.withInitial(() -> new float[L]);
 
     /**
@@ -1989,10 +1991,25 @@ public final class VectorKernels extends ScalarKernels {
         // the double sum and adds in double
         FloatVector check = result.add(s).mul(0f); // NaN in a lane where the loss or the sum is not finite
         if (check.compare(VectorOperators.NE, check).anyTrue()) {
-            for (int j = 0; j < count; j++) {
-                if (!Float.isFinite(result.lane(j)) || !Float.isFinite(s.lane(j))) {
-                    out[ob + j * ols] = ScalarKernels.categoricalRow(p, pb + j * pls, ps, classes, t, tb + j * tls, ts, eps);
-                }
+            float[] flags = LANE_OUT.get();
+            check.intoArray(flags, 0);
+            categoricalRedo(flags, p, pb, ps, pls, classes, t, tb, ts, tls, null, 0, 0, eps, out, ob, ols, count);
+        }
+    }
+
+    /**
+     * The scalar row (sum and quotients in double) for each of {@code count} tile lanes flagged NaN in {@code flags}:
+     * a float sum that overflowed, or a loss that is not finite. The flags come through memory so that no vector is
+     * live across the calls. Dense labels {@code t}, or sparse labels {@code y}.
+     */
+    private static void categoricalRedo(float[] flags, float[] p, int pb, int ps, int pls, int classes, float[] t, int tb,
+                                        int ts, int tls, int[] y, int yb, int yls, float eps, float[] out, int ob, int ols,
+                                        int count) {
+        for (int j = 0; j < count; j++) {
+            if (flags[j] != flags[j]) {
+                out[ob + j * ols] = t != null
+                        ? ScalarKernels.categoricalRow(p, pb + j * pls, ps, classes, t, tb + j * tls, ts, eps)
+                        : ScalarKernels.sparseCategoricalRow(p, pb + j * pls, ps, classes, y[yb + j * yls], eps);
             }
         }
     }
@@ -2030,11 +2047,9 @@ public final class VectorKernels extends ScalarKernels {
         // which divides by the double sum (NaN data: NaN again)
         FloatVector check = s.mul(0f);
         if (check.compare(VectorOperators.NE, check).anyTrue()) {
-            for (int j = 0; j < count; j++) {
-                if (!Float.isFinite(s.lane(j))) {
-                    out[ob + j * ols] = ScalarKernels.sparseCategoricalRow(p, pb + j * pls, ps, classes, y[yb + j * yls], eps);
-                }
-            }
+            float[] flags = LANE_OUT.get();
+            check.intoArray(flags, 0);
+            categoricalRedo(flags, p, pb, ps, pls, classes, null, 0, 0, 0, y, yb, yls, eps, out, ob, ols, count);
         }
     }
 
