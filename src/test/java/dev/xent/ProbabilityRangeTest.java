@@ -152,4 +152,28 @@ class ProbabilityRangeTest {
             assertClose(want, out[0], "categorical t = [0, " + t1 + "]");
         }
     }
+
+    /**
+     * A large label multiplies {@code log Σ exp(x − m)}: the scalar backend formed {@code x − m} in float before the
+     * double exp, and the fuzz (CI, 2026-12-02) found −1.103231 for −1.1032345 (bar 3.2e-6). The vector backend's
+     * float sum is bug O for such labels of both signs.
+     */
+    @org.junit.jupiter.api.Test
+    void scalarSoftmaxWithALargeLabel() {
+        float[] x = {7.7655544f, 1.1057003f, -1.2369134f, -0.7006274f, -4.5620418f, -0.04409142f};
+        float[] t = {10000f, Float.MIN_VALUE, -1f, -0f, -1f, Float.MIN_VALUE};
+        Layout l = Layout.rows(1, 6);
+        float[] out = new float[1];
+        CrossEntropy.of(Backend.SCALAR).softmaxCrossEntropyWithLogits(x, l, t, l, out, Layout.vector(1));
+        double m = 7.7655544f;
+        double d = 0;
+        for (float v : x) {
+            d += Math.exp(v - m);
+        }
+        double want = 0;
+        for (int c = 0; c < 6; c++) {
+            want += t[c] * ((m - x[c]) + Math.log(d));
+        }
+        assertClose(want, out[0], "scalar softmax, label 1e4 on the maximum");
+    }
 }

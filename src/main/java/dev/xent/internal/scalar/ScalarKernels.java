@@ -88,7 +88,7 @@ public class ScalarKernels implements Kernels {
     public double sumExp(float[] x, int offset, int length, float m) {
         double d = 0;
         for (int k = 0; k < length; k++) {
-            d += Math.exp(x[offset + k] - m);
+            d += Math.exp((double) x[offset + k] - m);
         }
         return d;
     }
@@ -186,7 +186,7 @@ public class ScalarKernels implements Kernels {
         double tsum = 0;
         for (int c = 0; c < classes; c++) {
             float xc = x[xb + c * xs];
-            d += Math.exp(xc - m);
+            d += Math.exp((double) xc - m);
             float tc = t[tb + c * ts];
             if (tc != 0f) {
                 a += (double) tc * ((double) m - xc);
@@ -215,7 +215,7 @@ public class ScalarKernels implements Kernels {
         float m = max(x, xb, xs, classes);
         double d = 0;
         for (int c = 0; c < classes; c++) {
-            d += Math.exp(x[xb + c * xs] - m);
+            d += Math.exp((double) x[xb + c * xs] - m);
         }
         return (float) ((m - x[xb + y * xs]) + Math.log(d));
     }
