@@ -551,7 +551,6 @@ public final class VectorKernels extends ScalarKernels {
         boolean packed = xl.inner() == 1 && (classes < L || op == SPARSE_SOFTMAX && classes < PACKED_SPARSE_CLASSES
                 || op == SOFTMAX && classes < PACKED_DENSE_CLASSES);
         if (xl.classStride() == 1 && classes >= L && !packed) {
-            float[] lanes = op == SOFTMAX ? LANE_SUMS.get() : null; // once per call, not per row
             // labels not contiguous along the classes: each row's labels copied into a per-thread row, so that the
             // row takes the vector row formula whatever the labels' layout
             int ts = t == null ? 1 : tl.classStride();
@@ -566,7 +565,7 @@ public final class VectorKernels extends ScalarKernels {
                     tr = labelRow;
                     tb = 0;
                 }
-                out[ol.rowIndex(r)] = row(op, x, xl.rowIndex(r), classes, tr, tb, y == null ? 0 : y[yl.rowIndex(r)], eps, lanes);
+                out[ol.rowIndex(r)] = row(op, x, xl.rowIndex(r), classes, tr, tb, y == null ? 0 : y[yl.rowIndex(r)], eps);
             }
             return true;
         }
@@ -802,10 +801,10 @@ public final class VectorKernels extends ScalarKernels {
         return y == null || yb + last * yls < y.length;
     }
 
-    private static float row(int op, float[] x, int xb, int classes, float[] t, int tb, int y, float eps, float[] lanes) {
+    private static float row(int op, float[] x, int xb, int classes, float[] t, int tb, int y, float eps) {
         switch (op) {
             case SOFTMAX:
-                return softmaxRow(x, xb, classes, t, tb, lanes);
+                return softmaxRow(x, xb, classes, t, tb);
             case SPARSE_SOFTMAX: {
                 float m = rowMax(x, xb, classes);
                 float xy = x[xb + y];
@@ -1073,81 +1072,111 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     /**
-     * Dense-label softmax cross-entropy of one row, {@code classes ≥ L}. {@code Σ t·(m − x)} is summed with error-free
-     * transformations (TwoSum of {@code m − x}, FMA product errors, compensated lane sums): with labels of mixed
-     * sign the terms cancel, and a plain float sum would lose the result (e.g. t = [0, 1, −1],
-     * x = [0.59, −10000.517, −10000.613]).
+     * Dense-label softmax cross-entropy of one row, {@code classes ≥ L}: {@code m} = {@link #rowMax}, then
+     * {@link #softmaxRowLoss}; a row it does not take (a label with its sign bit set, NaN or infinite data, a sum
+     * beyond float range) is the scalar row's, in double.
      */
-    private static float softmaxRow(float[] x, int xb, int classes, float[] t, int tb, float[] lanes) {
-        float m = rowMax(x, xb, classes);
+    private static float softmaxRow(float[] x, int xb, int classes, float[] t, int tb) {
+        float r = (float) softmaxRowLoss(x, xb, classes, t, tb, rowMax(x, xb, classes));
+        return Float.isFinite(r) ? r : ScalarKernels.softmaxRow(x, xb, 1, classes, t, tb, 1);
+    }
+
+    /**
+     * {@code Σ t·(m − x) + Σ t · log Σ exp(x − m)} for one row whose labels are all non-negative, in one pass after
+     * the maximum: every term of both sums is then non-negative, so plain float lane sums (two accumulators, folded
+     * into double every {@link #PLAIN_BLOCK} classes: at most 8 additions per lane) lose nothing to cancellation. The
+     * elements equal to {@code m} are counted apart, {@code log Σ exp = log k + log1p(d / k)}, so a confident row's
+     * small loss keeps its relative precision. Returns NaN when a label has its sign bit set (labels of both signs
+     * cancel: the scalar row in double takes those rows). Compiled on its own, as {@link #rowSumExp}.
+     */
+    static double softmaxRowLoss(float[] x, int xb, int classes, float[] t, int tb, float m) {
         FloatVector vm = FloatVector.broadcast(S, m);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        IntVector signs = IntVector.zero(SI); // the labels' bits, or-ed: a sign bit sends the row to the scalar code
         double d = 0;
         double maxima = 0;
         double a = 0;
         double ts = 0;
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector zero = FloatVector.zero(S);
-            FloatVector dv = zero;
-            FloatVector kv = zero; // the elements equal to m (exp(0) = 1 each), counted apart from the float sum
-            FloatVector ahi = zero;
-            FloatVector alo = zero;
-            FloatVector tv = zero;
-            for (int c = c0; c < end; c += L) {
+        for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
+            int end = Math.min(classes, c0 + PLAIN_BLOCK);
+            FloatVector d0 = zero;
+            FloatVector d1 = zero;
+            FloatVector k0 = zero; // the elements equal to m, counted per lane
+            FloatVector a0 = zero; // Σ t·(x − m) ≤ 0
+            FloatVector a1 = zero;
+            FloatVector t0 = zero;
+            FloatVector t1 = zero;
+            int c = c0;
+            for (; c + 2 * L <= end; c += 2 * L) {
+                FloatVector w1 = FloatVector.fromArray(S, t, tb + c);
+                // ex20 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex20a = FloatVector.fromArray(S, x, xb + c).sub(vm);
+                FloatVector ex20t = ex20a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex20n = ex20t.sub(SHIFTER);
+                FloatVector ex20r = ex20n.lanewise(VectorOperators.FMA, -LN2_LO, ex20n.lanewise(VectorOperators.FMA, -LN2_HI, ex20a));
+                FloatVector ex20q = ex20r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex20r, Q3)
+                        .lanewise(VectorOperators.FMA, ex20r, Q2).lanewise(VectorOperators.FMA, ex20r, Q1).lanewise(VectorOperators.FMA, ex20r, 1f);
+                FloatVector ex20 = ex20q.lanewise(VectorOperators.FMA, ex20r, 1f).reinterpretAsInts()
+                        .add(ex20t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex20a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                VectorMask<Float> top1 = ex20a.compare(VectorOperators.EQ, 0f);
+                d0 = d0.add(ex20.blend(zero, top1));
+                k0 = k0.add(zero.blend(one, top1));
+                a0 = w1.lanewise(VectorOperators.FMA, ex20a, a0);
+                t0 = t0.add(w1);
+                signs = signs.or(w1.reinterpretAsInts());
+                FloatVector w2 = FloatVector.fromArray(S, t, tb + c + L);
+                // ex21 = exp(FloatVector.fromArray(S, x, xb + c + L).sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex21a = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
+                FloatVector ex21t = ex21a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex21n = ex21t.sub(SHIFTER);
+                FloatVector ex21r = ex21n.lanewise(VectorOperators.FMA, -LN2_LO, ex21n.lanewise(VectorOperators.FMA, -LN2_HI, ex21a));
+                FloatVector ex21q = ex21r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex21r, Q3)
+                        .lanewise(VectorOperators.FMA, ex21r, Q2).lanewise(VectorOperators.FMA, ex21r, Q1).lanewise(VectorOperators.FMA, ex21r, 1f);
+                FloatVector ex21 = ex21q.lanewise(VectorOperators.FMA, ex21r, 1f).reinterpretAsInts()
+                        .add(ex21t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex21a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                VectorMask<Float> top2 = ex21a.compare(VectorOperators.EQ, 0f);
+                d1 = d1.add(ex21.blend(zero, top2));
+                k0 = k0.add(zero.blend(one, top2));
+                a1 = w2.lanewise(VectorOperators.FMA, ex21a, a1);
+                t1 = t1.add(w2);
+                signs = signs.or(w2.reinterpretAsInts());
+            }
+            for (; c < end; c += L) {
+                // the last vector of a row that is not a multiple of L ends at the last class: its lanes already
+                // counted get t = 0 and x − m = −∞ for the exp (x − m itself stays finite for the product)
                 int k = Math.min(c, classes - L);
-                // in the overlapping last vector the classes already counted become x = −inf, t = 0 (they add
-                // nothing); the mask is all-true elsewhere, which is cheaper than a branch that merges vectors
-                VectorMask<Float> keep = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)));
-                FloatVector v = FloatVector.broadcast(S, NEG_INF).blend(FloatVector.fromArray(S, x, xb + k), keep);
-                FloatVector t1 = zero.blend(FloatVector.fromArray(S, t, tb + k), keep);
-                // ex8 = exp(v.sub(vm)): VectorMath.expNonPositive written out
-                FloatVector ex8a = v.sub(vm);
-                FloatVector ex8t = ex8a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex8n = ex8t.sub(SHIFTER);
-                FloatVector ex8r = ex8n.lanewise(VectorOperators.FMA, -LN2_LO, ex8n.lanewise(VectorOperators.FMA, -LN2_HI, ex8a));
-                FloatVector ex8q = ex8r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex8r, Q3)
-                        .lanewise(VectorOperators.FMA, ex8r, Q2).lanewise(VectorOperators.FMA, ex8r, Q1).lanewise(VectorOperators.FMA, ex8r, 1f);
-                FloatVector ex8 = ex8q.lanewise(VectorOperators.FMA, ex8r, 1f).reinterpretAsInts()
-                        .add(ex8t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                        .blend(0f, ex8a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                VectorMask<Float> top = ex8a.compare(VectorOperators.EQ, 0f);
-                dv = dv.add(ex8.blend(zero, top));
-                kv = kv.add(zero.blend(one, top));
-                tv = tv.add(t1);
-                // s + e = m − x exactly (TwoSum); p + pe = t·s exactly (FMA)
-                VectorMask<Float> none = t1.compare(VectorOperators.EQ, 0f);
-                FloatVector s = vm.sub(v);
-                FloatVector bb = s.sub(vm);
-                FloatVector e = vm.sub(s.sub(bb)).sub(v.add(bb));
-                FloatVector p = t1.mul(s).blend(0f, none);
-                FloatVector pe = t1.lanewise(VectorOperators.FMA, s, p.neg()).add(t1.mul(e)).blend(0f, none);
-                // ahi + alo += p + pe (TwoSum of ahi + p, its error into alo)
-                FloatVector sum = ahi.add(p);
-                FloatVector b2 = sum.sub(ahi);
-                FloatVector lo = ahi.sub(sum.sub(b2)).add(p.sub(b2)).add(pe);
-                // an infinite term has no rounding error (its TwoSum gives inf − inf); NaN data stays in ahi
-                alo = alo.add(lo.blend(0f, lo.compare(VectorOperators.NE, lo)));
-                ahi = sum;
+                VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
+                FloatVector w3 = FloatVector.fromArray(S, t, tb + k).blend(0f, counted);
+                FloatVector s3 = FloatVector.fromArray(S, x, xb + k).sub(vm);
+                FloatVector a3 = s3.blend(NEG_INF, counted);
+                // ex22 = exp(a3): VectorMath.expNonPositive written out
+                FloatVector ex22t = a3.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex22n = ex22t.sub(SHIFTER);
+                FloatVector ex22r = ex22n.lanewise(VectorOperators.FMA, -LN2_LO, ex22n.lanewise(VectorOperators.FMA, -LN2_HI, a3));
+                FloatVector ex22q = ex22r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex22r, Q3)
+                        .lanewise(VectorOperators.FMA, ex22r, Q2).lanewise(VectorOperators.FMA, ex22r, Q1).lanewise(VectorOperators.FMA, ex22r, 1f);
+                FloatVector ex22 = ex22q.lanewise(VectorOperators.FMA, ex22r, 1f).reinterpretAsInts()
+                        .add(ex22t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, a3.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                VectorMask<Float> top3 = a3.compare(VectorOperators.EQ, 0f);
+                d0 = d0.add(ex22.blend(zero, top3));
+                k0 = k0.add(zero.blend(one, top3));
+                a0 = w3.lanewise(VectorOperators.FMA, s3, a0);
+                t0 = t0.add(w3);
+                signs = signs.or(w3.reinterpretAsInts());
             }
-            d += dv.reduceLanes(VectorOperators.ADD);
-            maxima += kv.reduceLanes(VectorOperators.ADD);
-            // Σ t·(m − x) and Σ t across the lanes in double: with labels of both signs the lanes' large terms cancel,
-            // and a float reduction would lose the small ones (t = [1000, 1, −1000]: 4.309911 for 4.309929)
-            ahi.intoArray(lanes, 0);
-            alo.intoArray(lanes, L);
-            tv.intoArray(lanes, 2 * L);
-            for (int j = 0; j < L; j++) {
-                a += (double) lanes[j] + lanes[L + j];
-                ts += lanes[2 * L + j];
-            }
+            d += d0.add(d1).reduceLanes(VectorOperators.ADD);
+            maxima += k0.reduceLanes(VectorOperators.ADD);
+            a += a0.add(a1).reduceLanes(VectorOperators.ADD);
+            ts += t0.add(t1).reduceLanes(VectorOperators.ADD);
         }
-        // log Σ exp(x − m) = log n + log1p(d / n) with n maxima: a confident row's small loss keeps its relative precision, also
-        // when a large label multiplies it (a float lane holding the maximum's 1 rounded the small terms to 2^−24)
-        float r = (float) (a + (Math.log(maxima) + Math.log1p(d / maxima)) * ts);
-        // not finite: NaN data, an infinite label times the maximum's m − x = 0, or m − x or t·(m − x) beyond float
-        // range; the scalar row (in double) tells them apart
-        return Float.isFinite(r) ? r : ScalarKernels.softmaxRow(x, xb, 1, classes, t, tb, 1);
+        if (signs.reduceLanes(VectorOperators.OR) < 0) {
+            return Double.NaN;
+        }
+        return ts * (Math.log(maxima) + Math.log1p(d / maxima)) - a;
     }
 
     /** Mean sigmoid CE of one row, {@code classes ≥ L}; each loss is scaled by {@code 1/C} so finite losses cannot overflow. */
@@ -1433,16 +1462,18 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector d = zero;
         FloatVector dc = zero;
         FloatVector kv = zero; // the elements equal to the maximum (exp(0) = 1 each), counted apart from the sum
-        FloatVector ahi = zero;
+        FloatVector ahi = zero; // Σ t·(x − m) ≤ 0
         FloatVector alo = zero;
         FloatVector thi = zero;
         FloatVector tlo = zero;
+        IntVector signs = IntVector.zero(SI); // the labels' bits, or-ed: a sign bit sends the lane to the scalar row
         for (int c = 0; c < classes; c++) {
             int i = xb + c * xs;
             int k = tb + c * ts;
             FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
             FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
-            // compensated (Kahan) sum of the exponentials (each in [0, 1]): the error does not grow with C
+            // compensated (Kahan) sums of the exponentials (each in [0, 1]), of the labels and of t·(x − m): with
+            // non-negative labels every term of a sum has one sign, and the error does not grow with C
             // ex15 = exp(v.sub(vm)): VectorMath.expNonPositive written out
             FloatVector ex15a = v.sub(vm);
             FloatVector ex15t = ex15a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
@@ -1459,24 +1490,15 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
             d = sum;
-            // Σ t and Σ t·(m − x) with error-free transformations, as in softmaxRow
-            sum = thi.add(tv);
-            FloatVector b2 = sum.sub(thi);
-            FloatVector lo = thi.sub(sum.sub(b2)).add(tv.sub(b2));
-            tlo = tlo.add(lo.blend(0f, lo.compare(VectorOperators.NE, lo)));
+            u = tv.sub(tlo);
+            sum = thi.add(u);
+            tlo = sum.sub(thi).sub(u);
             thi = sum;
-            VectorMask<Float> none = tv.compare(VectorOperators.EQ, 0f);
-            FloatVector s = vm.sub(v);
-            FloatVector bb = s.sub(vm);
-            FloatVector e = vm.sub(s.sub(bb)).sub(v.add(bb));
-            FloatVector p = tv.mul(s).blend(0f, none);
-            FloatVector pe = tv.lanewise(VectorOperators.FMA, s, p.neg()).add(tv.mul(e)).blend(0f, none);
-            sum = ahi.add(p);
-            b2 = sum.sub(ahi);
-            lo = ahi.sub(sum.sub(b2)).add(p.sub(b2)).add(pe);
-            // an infinite term has no rounding error (its TwoSum gives inf − inf); NaN data stays in ahi
-            alo = alo.add(lo.blend(0f, lo.compare(VectorOperators.NE, lo)));
+            u = tv.mul(ex15a).sub(alo);
+            sum = ahi.add(u);
+            alo = sum.sub(ahi).sub(u);
             ahi = sum;
+            signs = signs.or(tv.reinterpretAsInts());
         }
         // log Σ exp(x − m) = log(k + d), k the count of maxima; with one maximum log1p(d) = log(u)·(d/(u − 1)),
         // u = 1 + d (d where u = 1): a confident row's small loss keeps its relative precision, also times a large
@@ -1485,9 +1507,9 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector logd = u1.lanewise(VectorOperators.LOG)
                 .mul(d.div(u1.sub(1f)).blend(1f, kv.compare(VectorOperators.NE, 1f)))
                 .blend(d, u1.compare(VectorOperators.EQ, 1f));
-        // a + log(d)·Σt with the product fused, the low parts added last
-        FloatVector loss = logd.lanewise(VectorOperators.FMA, thi, ahi).add(logd.lanewise(VectorOperators.FMA, tlo, alo));
-        FloatVector result = loss;
+        // log(d)·Σt − Σ t·(x − m); a lane with a label's sign bit set becomes NaN (all bits set) and is redone
+        FloatVector result = logd.lanewise(VectorOperators.FMA, thi, ahi.neg()).reinterpretAsInts()
+                .or(signs.lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats();
         if (count == L && ols == 1) {
             result.intoArray(out, ob);
         } else {
@@ -1734,9 +1756,6 @@ public final class VectorKernels extends ScalarKernels {
         }
         return holder[0];
     }
-
-    /** Per-thread lanes of three vectors, for sums across the lanes in double (dense softmax rows). */
-    private static final ThreadLocal<float[]> LANE_SUMS = ThreadLocal.withInitial(() -> new float[3 * L]);
 
     /** Per-thread lanes of one tile: losses of the one-pass tiles when the losses layout is not contiguous, redo flags. */
     private static final ThreadLocal<float[]> LANE_OUT = ThreadLocal.withInitial(() -> new float[L]);
