@@ -116,22 +116,13 @@ final class KnownBugs {
         return softmaxTileDrifts;
     }
 
-    private static volatile Boolean meanCancels;
-
     /**
      * Bug I: the vector mean over the class axis (sigmoid CE, per-row losses layout; classes-last and channels-first)
      * rounds each term to float before summing, so labels outside [0, 1] (terms of both signs) cancel in float:
      * x = [10000.123, 10000.123], z = [-0.7, 2.7] in 16 rows gives 0.0 instead of -2.980269e-4.
      */
     static boolean vectorMeanCancels(CrossEntropy ce) {
-        if (STRICT || ce.backend() != Backend.VECTOR) {
-            return false;
-        }
-        if (meanCancels == null) {
-            float[] out = meanOfOppositeTerms(ce, Layout.rows(16, 2));
-            meanCancels = !TestSupport.close(MEAN_OF_OPPOSITE_TERMS, out[0], TestSupport.REL, TestSupport.ABS);
-        }
-        return meanCancels;
+        return false; // fixed on 2026-12-02: rows and tile lanes with a negative term take the scalar row, in double
     }
 
     /** {@code mean(sigmoid(10000.123, −0.7), sigmoid(10000.123, 2.7))} in double: {@code x·(2 − z0 − z1)/2} (the log1p terms vanish). */

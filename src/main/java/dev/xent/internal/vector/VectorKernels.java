@@ -49,9 +49,12 @@ import jdk.incubator.vector.VectorSpecies;
  * shifted by a logit of the row (the label's, or the first class's with the label's applied at the end), capped so
  * that nothing overflows unseen: lanes out of the safe range come back NaN and are recomputed by the two-pass tile.
  *
- * <p>Sums along a row are kept in float lanes for a block of {@link #BLOCK} classes and then added in double;
- * vertical sums in a tile are compensated (Kahan). Either way the
- * rounding error does not grow with the number of classes.
+ * <p>Sums along a row are kept in float lanes for a block of classes ({@link #BLOCK}, or {@link #PLAIN_BLOCK} and
+ * {@link #MEAN_BLOCK} for sums of loss terms: at most 8 additions per lane) and then added in double; vertical sums
+ * in a tile are compensated (Kahan). Either way the rounding error does not grow with the number of classes. Loss
+ * terms are summed in float only when they all have one sign (dense-label softmax and categorical CE: labels
+ * non-negative; sigmoid and binary means: terms non-negative), checked by or-ing their bits; a row or tile lane with a
+ * sign bit set takes the scalar row in double, where terms of both signs may cancel without losing the result.
  *
  * <p>The species is {@link FloatVector#SPECIES_PREFERRED} unless the system property
  * {@code xent.vector.bits} is 64, 128, 256 or 512 (the tests run every width this way). It is read once,
@@ -74,6 +77,9 @@ public final class VectorKernels extends ScalarKernels {
      * per block at every width (a lane holding exp(0) = 1 loses at most 2^−24 per addition, 4.8e-7 per block).
      */
     static final int PLAIN_BLOCK = 16 * L;
+
+    /** Classes of a row mean (sigmoid, binary CE) summed in one float accumulator before the sum goes to double. */
+    static final int MEAN_BLOCK = 8 * L;
     /**
      * Sparse softmax CE with the class axis last and fewer classes than this runs in packed tiles (L rows per tile):
      * below it one row per call costs more than the gathers (JDK 25, 16 lanes: C = 32 row path 0.66 elements/ns,
@@ -862,9 +868,11 @@ public final class VectorKernels extends ScalarKernels {
                 break;
             case SIGMOID_MEAN:
                 sigmoidMeanTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
+                meanRedo(false, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
                 break;
             case BINARY_MEAN:
                 binaryMeanTile(x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                meanRedo(true, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
                 break;
             case CATEGORICAL:
                 categoricalTile(x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
@@ -1179,146 +1187,270 @@ public final class VectorKernels extends ScalarKernels {
         return ts * (Math.log(maxima) + Math.log1p(d / maxima)) - a;
     }
 
-    /** Mean sigmoid CE of one row, {@code classes ≥ L}; each loss is scaled by {@code 1/C} so finite losses cannot overflow. */
+    /**
+     * Mean sigmoid CE of one row, {@code classes ≥ L}, each term scaled by {@code 1/C} so finite losses cannot
+     * overflow; a row {@link #sigmoidMeanRowSum} does not take (a negative term: labels outside [0, 1]) is the scalar
+     * row's, in double.
+     */
     private static float sigmoidMeanRow(float[] x, int xb, float[] z, int zb, int classes) {
-        float inv = 1f / classes;
-        double sum = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
-            FloatVector comp = acc; // Kahan: the float lane sums do not lose what they add, at any width
-            for (int c = c0; c < end; c += L) {
-                int k = Math.min(c, classes - L);
-                FloatVector v = FloatVector.fromArray(S, x, xb + k);
-                FloatVector zv = FloatVector.fromArray(S, z, zb + k);
-                // ex9 = exp(v.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
-                FloatVector ex9a = v.lanewise(VectorOperators.ABS).neg();
-                FloatVector ex9t = ex9a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex9n = ex9t.sub(SHIFTER);
-                FloatVector ex9r = ex9n.lanewise(VectorOperators.FMA, -LN2_LO, ex9n.lanewise(VectorOperators.FMA, -LN2_HI, ex9a));
-                FloatVector ex9q = ex9r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex9r, Q3)
-                        .lanewise(VectorOperators.FMA, ex9r, Q2).lanewise(VectorOperators.FMA, ex9r, Q1).lanewise(VectorOperators.FMA, ex9r, 1f);
-                FloatVector ex9 = ex9q.lanewise(VectorOperators.FMA, ex9r, 1f).reinterpretAsInts()
-                        .add(ex9t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                        .blend(0f, ex9a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                FloatVector e = ex9;
-                // lp10 = log1p(e): VectorMath.log1pUnit written out
-                FloatVector lp10t2 = e.mul(e);
-                FloatVector lp10 = e.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, e, R5).lanewise(VectorOperators.FMA, e, R4)
-                        .lanewise(VectorOperators.FMA, e, R3).lanewise(VectorOperators.FMA, e, R2).lanewise(VectorOperators.FMA, e, R1).lanewise(VectorOperators.FMA, e, R0)
-                        .lanewise(VectorOperators.FMA, lp10t2, e);
-                FloatVector log1p = lp10;
-                // (max(x,0) − x·z + log1p)/C with x scaled first, so a finite mean cannot overflow on the way
-                FloatVector vs = v.mul(inv);
-                FloatVector l = vs.neg().lanewise(VectorOperators.FMA, zv, vs.blend(0f, vs.compare(VectorOperators.LT, 0f))).add(log1p.mul(inv));
-                // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
-                FloatVector u = FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))).sub(comp);
-                FloatVector next = acc.add(u);
-                comp = next.sub(acc).sub(u);
-                comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // an infinite term: inf − inf, no correction
-                acc = next;
-            }
-            sum += ((double) acc.reduceLanes(VectorOperators.ADD) - comp.reduceLanes(VectorOperators.ADD));
-        }
-        return (float) sum;
+        double r = sigmoidMeanRowSum(x, xb, z, zb, classes);
+        return r == r ? (float) r : ScalarKernels.meanRow(false, x, xb, 1, z, zb, 1, 0f, classes);
     }
 
-    /** Mean binary CE from probabilities of one row, {@code classes ≥ L}, scaled as {@link #sigmoidMeanRow}. */
+    /**
+     * {@code Σ (max(x, 0) − x·z + log1p(exp(−|x|)))/C} for one row: with labels in [0, 1] every term is
+     * non-negative, so plain float lane sums (folded into double every {@link #MEAN_BLOCK} classes, at most 8
+     * additions per lane) lose nothing to cancellation. Returns NaN when a term has its sign bit set (a NaN row
+     * gives NaN from the scalar row too). Compiled on its own, as {@link #rowSumExp}.
+     */
+    static double sigmoidMeanRowSum(float[] x, int xb, float[] z, int zb, int classes) {
+        float inv = 1f / classes;
+        IntVector signs = IntVector.zero(SI); // the terms' bits, or-ed
+        double sum = 0;
+        for (int c0 = 0; c0 < classes; c0 += MEAN_BLOCK) {
+            int end = Math.min(classes, c0 + MEAN_BLOCK);
+            FloatVector acc = FloatVector.zero(S);
+            int c = c0;
+            for (; c + L <= end; c += L) {
+                FloatVector vex23 = FloatVector.fromArray(S, x, xb + c);
+                FloatVector zex23 = FloatVector.fromArray(S, z, zb + c);
+                // ex23 = exp(vex23.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
+                FloatVector ex23a = vex23.lanewise(VectorOperators.ABS).neg();
+                FloatVector ex23t = ex23a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex23n = ex23t.sub(SHIFTER);
+                FloatVector ex23r = ex23n.lanewise(VectorOperators.FMA, -LN2_LO, ex23n.lanewise(VectorOperators.FMA, -LN2_HI, ex23a));
+                FloatVector ex23q = ex23r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex23r, Q3)
+                        .lanewise(VectorOperators.FMA, ex23r, Q2).lanewise(VectorOperators.FMA, ex23r, Q1).lanewise(VectorOperators.FMA, ex23r, 1f);
+                FloatVector ex23 = ex23q.lanewise(VectorOperators.FMA, ex23r, 1f).reinterpretAsInts()
+                        .add(ex23t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex23a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                // lp24 = log1p(ex23): VectorMath.log1pUnit written out
+                FloatVector lp24t2 = ex23.mul(ex23);
+                FloatVector lp24 = ex23.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, ex23, R5).lanewise(VectorOperators.FMA, ex23, R4)
+                        .lanewise(VectorOperators.FMA, ex23, R3).lanewise(VectorOperators.FMA, ex23, R2).lanewise(VectorOperators.FMA, ex23, R1).lanewise(VectorOperators.FMA, ex23, R0)
+                        .lanewise(VectorOperators.FMA, lp24t2, ex23);
+                // (max(x,0) − x·z + log1p)/C with x scaled first, so a finite mean cannot overflow on the way
+                FloatVector sex23 = vex23.mul(inv);
+                FloatVector lex23 = sex23.neg().lanewise(VectorOperators.FMA, zex23, sex23.blend(0f, sex23.compare(VectorOperators.LT, 0f))).add(lp24.mul(inv));
+                acc = acc.add(lex23);
+                signs = signs.or(lex23.reinterpretAsInts());
+            }
+            if (c < end) {
+                // the last vector of a row that is not a multiple of L ends at the last class; its lanes already
+                // counted add 0
+                VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
+                FloatVector vex25 = FloatVector.fromArray(S, x, xb + classes - L);
+                FloatVector zex25 = FloatVector.fromArray(S, z, zb + classes - L);
+                // ex25 = exp(vex25.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
+                FloatVector ex25a = vex25.lanewise(VectorOperators.ABS).neg();
+                FloatVector ex25t = ex25a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex25n = ex25t.sub(SHIFTER);
+                FloatVector ex25r = ex25n.lanewise(VectorOperators.FMA, -LN2_LO, ex25n.lanewise(VectorOperators.FMA, -LN2_HI, ex25a));
+                FloatVector ex25q = ex25r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex25r, Q3)
+                        .lanewise(VectorOperators.FMA, ex25r, Q2).lanewise(VectorOperators.FMA, ex25r, Q1).lanewise(VectorOperators.FMA, ex25r, 1f);
+                FloatVector ex25 = ex25q.lanewise(VectorOperators.FMA, ex25r, 1f).reinterpretAsInts()
+                        .add(ex25t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex25a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                // lp26 = log1p(ex25): VectorMath.log1pUnit written out
+                FloatVector lp26t2 = ex25.mul(ex25);
+                FloatVector lp26 = ex25.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, ex25, R5).lanewise(VectorOperators.FMA, ex25, R4)
+                        .lanewise(VectorOperators.FMA, ex25, R3).lanewise(VectorOperators.FMA, ex25, R2).lanewise(VectorOperators.FMA, ex25, R1).lanewise(VectorOperators.FMA, ex25, R0)
+                        .lanewise(VectorOperators.FMA, lp26t2, ex25);
+                // (max(x,0) − x·z + log1p)/C with x scaled first, so a finite mean cannot overflow on the way
+                FloatVector sex25 = vex25.mul(inv);
+                FloatVector lex25 = sex25.neg().lanewise(VectorOperators.FMA, zex25, sex25.blend(0f, sex25.compare(VectorOperators.LT, 0f))).add(lp26.mul(inv));
+                lex25 = lex25.blend(0f, counted);
+                acc = acc.add(lex25);
+                signs = signs.or(lex25.reinterpretAsInts());
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return signs.reduceLanes(VectorOperators.OR) < 0 ? Double.NaN : sum;
+    }
+
+    /** Mean binary CE from probabilities of one row, {@code classes ≥ L}, scaled and summed as {@link #sigmoidMeanRow}. */
     private static float binaryMeanRow(float[] p, int pb, float[] z, int zb, float eps, int classes) {
+        double r = binaryMeanRowSum(p, pb, z, zb, eps, classes);
+        return r == r ? (float) r : ScalarKernels.meanRow(true, p, pb, 1, z, zb, 1, eps, classes);
+    }
+
+    /**
+     * {@code −Σ (z·log p + (1 − z)·log(1 − p))/C} with p and 1 − p clipped to {@code [ε, 1 − ε]}, summed as
+     * {@link #sigmoidMeanRowSum} (every term non-negative for labels in [0, 1]); NaN when a term has its sign bit set.
+     */
+    static double binaryMeanRowSum(float[] p, int pb, float[] z, int zb, float eps, int classes) {
         float inv = 1f / classes;
         float hi = 1f - eps;
+        IntVector signs = IntVector.zero(SI); // the terms' bits, or-ed
         double sum = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
+        for (int c0 = 0; c0 < classes; c0 += MEAN_BLOCK) {
+            int end = Math.min(classes, c0 + MEAN_BLOCK);
             FloatVector acc = FloatVector.zero(S);
-            FloatVector comp = acc; // Kahan: the float lane sums do not lose what they add, at any width
-            for (int c = c0; c < end; c += L) {
-                int k = Math.min(c, classes - L);
-                FloatVector v = FloatVector.fromArray(S, p, pb + k);
-                FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+            int c = c0;
+            for (; c + L <= end; c += L) {
+                FloatVector vlg24 = FloatVector.fromArray(S, p, pb + c);
+                FloatVector zlg24 = FloatVector.fromArray(S, z, zb + c);
                 // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
-                FloatVector pc0 = v;
-                FloatVector pc = pc0.blend(eps, pc0.compare(VectorOperators.LT, eps)).blend(hi, pc0.compare(VectorOperators.GT, hi));
-                FloatVector qc0 = v.neg().add(1f);
-                FloatVector qc = qc0.blend(eps, qc0.compare(VectorOperators.LT, eps)).blend(hi, qc0.compare(VectorOperators.GT, hi));
-                // lg1 = log(pc): VectorMath.logNormal written out
-                IntVector lg1bits = pc.reinterpretAsInts();
-                IntVector lg1k = lg1bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
-                FloatVector lg1f = lg1bits.sub(lg1k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
-                FloatVector lg1kf = lg1k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-                FloatVector lg1f2 = lg1f.mul(lg1f);
-                FloatVector lg1p = lg1f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg1f, P5)
-                        .lanewise(VectorOperators.FMA, lg1f, P4).lanewise(VectorOperators.FMA, lg1f, P3).lanewise(VectorOperators.FMA, lg1f, P2)
-                        .lanewise(VectorOperators.FMA, lg1f, P1).lanewise(VectorOperators.FMA, lg1f, P0);
-                FloatVector lg1l1 = lg1p.mul(lg1f).lanewise(VectorOperators.FMA, lg1f2, lg1f2.mul(-0.5f)).add(lg1f);
-                FloatVector lg1 = lg1kf.lanewise(VectorOperators.FMA, LN2_HI, lg1kf.lanewise(VectorOperators.FMA, LN2_LO, lg1l1));
-                // lg2 = log(qc): VectorMath.logNormal written out
-                IntVector lg2bits = qc.reinterpretAsInts();
-                IntVector lg2k = lg2bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
-                FloatVector lg2f = lg2bits.sub(lg2k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
-                FloatVector lg2kf = lg2k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-                FloatVector lg2f2 = lg2f.mul(lg2f);
-                FloatVector lg2p = lg2f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg2f, P5)
-                        .lanewise(VectorOperators.FMA, lg2f, P4).lanewise(VectorOperators.FMA, lg2f, P3).lanewise(VectorOperators.FMA, lg2f, P2)
-                        .lanewise(VectorOperators.FMA, lg2f, P1).lanewise(VectorOperators.FMA, lg2f, P0);
-                FloatVector lg2l1 = lg2p.mul(lg2f).lanewise(VectorOperators.FMA, lg2f2, lg2f2.mul(-0.5f)).add(lg2f);
-                FloatVector lg2 = lg2kf.lanewise(VectorOperators.FMA, LN2_HI, lg2kf.lanewise(VectorOperators.FMA, LN2_LO, lg2l1));
-                FloatVector l = zv.mul(lg1)
-                        .add(zv.neg().add(1f).mul(lg2)).mul(-inv).blend(Float.NaN, pc.compare(VectorOperators.NE, pc));
-                // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
-                FloatVector u = FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))).sub(comp);
-                FloatVector next = acc.add(u);
-                comp = next.sub(acc).sub(u);
-                comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // an infinite term: inf − inf, no correction
-                acc = next;
+                FloatVector pclg24 = vlg24.blend(eps, vlg24.compare(VectorOperators.LT, eps)).blend(hi, vlg24.compare(VectorOperators.GT, hi));
+                FloatVector qclg240 = vlg24.neg().add(1f);
+                FloatVector qclg24 = qclg240.blend(eps, qclg240.compare(VectorOperators.LT, eps)).blend(hi, qclg240.compare(VectorOperators.GT, hi));
+                // lg24 = log(pclg24): VectorMath.logNormal written out
+                IntVector lg24bits = pclg24.reinterpretAsInts();
+                IntVector lg24k = lg24bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg24f = lg24bits.sub(lg24k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg24kf = lg24k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg24f2 = lg24f.mul(lg24f);
+                FloatVector lg24p = lg24f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg24f, P5)
+                        .lanewise(VectorOperators.FMA, lg24f, P4).lanewise(VectorOperators.FMA, lg24f, P3).lanewise(VectorOperators.FMA, lg24f, P2)
+                        .lanewise(VectorOperators.FMA, lg24f, P1).lanewise(VectorOperators.FMA, lg24f, P0);
+                FloatVector lg24l1 = lg24p.mul(lg24f).lanewise(VectorOperators.FMA, lg24f2, lg24f2.mul(-0.5f)).add(lg24f);
+                FloatVector lg24 = lg24kf.lanewise(VectorOperators.FMA, LN2_HI, lg24kf.lanewise(VectorOperators.FMA, LN2_LO, lg24l1));
+                // lg25 = log(qclg24): VectorMath.logNormal written out
+                IntVector lg25bits = qclg24.reinterpretAsInts();
+                IntVector lg25k = lg25bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg25f = lg25bits.sub(lg25k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg25kf = lg25k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg25f2 = lg25f.mul(lg25f);
+                FloatVector lg25p = lg25f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg25f, P5)
+                        .lanewise(VectorOperators.FMA, lg25f, P4).lanewise(VectorOperators.FMA, lg25f, P3).lanewise(VectorOperators.FMA, lg25f, P2)
+                        .lanewise(VectorOperators.FMA, lg25f, P1).lanewise(VectorOperators.FMA, lg25f, P0);
+                FloatVector lg25l1 = lg25p.mul(lg25f).lanewise(VectorOperators.FMA, lg25f2, lg25f2.mul(-0.5f)).add(lg25f);
+                FloatVector lg25 = lg25kf.lanewise(VectorOperators.FMA, LN2_HI, lg25kf.lanewise(VectorOperators.FMA, LN2_LO, lg25l1));
+                FloatVector llg24 = zlg24.mul(lg24).add(zlg24.neg().add(1f).mul(lg25)).mul(-inv).blend(Float.NaN, pclg24.compare(VectorOperators.NE, pclg24));
+                acc = acc.add(llg24);
+                signs = signs.or(llg24.reinterpretAsInts());
             }
-            sum += ((double) acc.reduceLanes(VectorOperators.ADD) - comp.reduceLanes(VectorOperators.ADD));
+            if (c < end) {
+                // the last vector of a row that is not a multiple of L ends at the last class; its lanes already
+                // counted add 0
+                VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
+                FloatVector vlg26 = FloatVector.fromArray(S, p, pb + classes - L);
+                FloatVector zlg26 = FloatVector.fromArray(S, z, zb + classes - L);
+                // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+                FloatVector pclg26 = vlg26.blend(eps, vlg26.compare(VectorOperators.LT, eps)).blend(hi, vlg26.compare(VectorOperators.GT, hi));
+                FloatVector qclg260 = vlg26.neg().add(1f);
+                FloatVector qclg26 = qclg260.blend(eps, qclg260.compare(VectorOperators.LT, eps)).blend(hi, qclg260.compare(VectorOperators.GT, hi));
+                // lg26 = log(pclg26): VectorMath.logNormal written out
+                IntVector lg26bits = pclg26.reinterpretAsInts();
+                IntVector lg26k = lg26bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg26f = lg26bits.sub(lg26k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg26kf = lg26k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg26f2 = lg26f.mul(lg26f);
+                FloatVector lg26p = lg26f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg26f, P5)
+                        .lanewise(VectorOperators.FMA, lg26f, P4).lanewise(VectorOperators.FMA, lg26f, P3).lanewise(VectorOperators.FMA, lg26f, P2)
+                        .lanewise(VectorOperators.FMA, lg26f, P1).lanewise(VectorOperators.FMA, lg26f, P0);
+                FloatVector lg26l1 = lg26p.mul(lg26f).lanewise(VectorOperators.FMA, lg26f2, lg26f2.mul(-0.5f)).add(lg26f);
+                FloatVector lg26 = lg26kf.lanewise(VectorOperators.FMA, LN2_HI, lg26kf.lanewise(VectorOperators.FMA, LN2_LO, lg26l1));
+                // lg27 = log(qclg26): VectorMath.logNormal written out
+                IntVector lg27bits = qclg26.reinterpretAsInts();
+                IntVector lg27k = lg27bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg27f = lg27bits.sub(lg27k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg27kf = lg27k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg27f2 = lg27f.mul(lg27f);
+                FloatVector lg27p = lg27f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg27f, P5)
+                        .lanewise(VectorOperators.FMA, lg27f, P4).lanewise(VectorOperators.FMA, lg27f, P3).lanewise(VectorOperators.FMA, lg27f, P2)
+                        .lanewise(VectorOperators.FMA, lg27f, P1).lanewise(VectorOperators.FMA, lg27f, P0);
+                FloatVector lg27l1 = lg27p.mul(lg27f).lanewise(VectorOperators.FMA, lg27f2, lg27f2.mul(-0.5f)).add(lg27f);
+                FloatVector lg27 = lg27kf.lanewise(VectorOperators.FMA, LN2_HI, lg27kf.lanewise(VectorOperators.FMA, LN2_LO, lg27l1));
+                FloatVector llg26 = zlg26.mul(lg26).add(zlg26.neg().add(1f).mul(lg27)).mul(-inv).blend(Float.NaN, pclg26.compare(VectorOperators.NE, pclg26));
+                llg26 = llg26.blend(0f, counted);
+                acc = acc.add(llg26);
+                signs = signs.or(llg26.reinterpretAsInts());
+            }
+            sum += acc.reduceLanes(VectorOperators.ADD);
         }
-        return (float) sum;
+        return signs.reduceLanes(VectorOperators.OR) < 0 ? Double.NaN : sum;
     }
 
-    /** Keras categorical CE of one row, {@code classes ≥ L}. */
+    /**
+     * Keras categorical CE of one row, {@code classes ≥ L}: {@code Σp} by {@link #rowSum}, then
+     * {@link #categoricalRowLoss}; a row it does not take (a label with its sign bit set, a sum that is 0 or not
+     * finite, a loss beyond float range) is the scalar row's, which divides by the double sum.
+     */
     private static float categoricalRow(float[] p, int pb, int classes, float[] t, int tb, float eps) {
         float sum = rowSum(p, pb, classes);
-        if (!Float.isFinite(sum)) {
-            return ScalarKernels.categoricalRow(p, pb, 1, classes, t, tb, 1, eps); // divides by the double sum
-        }
-        FloatVector vs = FloatVector.broadcast(S, sum);
-        double loss = 0;
-        for (int c0 = 0; c0 < classes; c0 += BLOCK) {
-            int end = Math.min(classes, c0 + BLOCK);
-            FloatVector acc = FloatVector.zero(S);
-            FloatVector comp = acc; // Kahan: the float lane sums do not lose what they add, at any width
-            for (int c = c0; c < end; c += L) {
-                int k = Math.min(c, classes - L);
-                // clip to [eps, 1f - eps] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
-                FloatVector q0 = FloatVector.fromArray(S, p, pb + k).div(vs);
-                FloatVector q = q0.blend(eps, q0.compare(VectorOperators.LT, eps)).blend(1f - eps, q0.compare(VectorOperators.GT, 1f - eps));
-                // lg3 = log(q): VectorMath.logNormal written out
-                IntVector lg3bits = q.reinterpretAsInts();
-                IntVector lg3k = lg3bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
-                FloatVector lg3f = lg3bits.sub(lg3k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
-                FloatVector lg3kf = lg3k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-                FloatVector lg3f2 = lg3f.mul(lg3f);
-                FloatVector lg3p = lg3f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg3f, P5)
-                        .lanewise(VectorOperators.FMA, lg3f, P4).lanewise(VectorOperators.FMA, lg3f, P3).lanewise(VectorOperators.FMA, lg3f, P2)
-                        .lanewise(VectorOperators.FMA, lg3f, P1).lanewise(VectorOperators.FMA, lg3f, P0);
-                FloatVector lg3l1 = lg3p.mul(lg3f).lanewise(VectorOperators.FMA, lg3f2, lg3f2.mul(-0.5f)).add(lg3f);
-                FloatVector lg3 = lg3kf.lanewise(VectorOperators.FMA, LN2_HI, lg3kf.lanewise(VectorOperators.FMA, LN2_LO, lg3l1));
-                FloatVector l = FloatVector.fromArray(S, t, tb + k).mul(lg3).blend(Float.NaN, q.compare(VectorOperators.NE, q));
-                // all-true except in the overlapping last vector (cheaper than a branch that merges vectors)
-                FloatVector u = FloatVector.zero(S).blend(l, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))).sub(comp);
-                FloatVector next = acc.add(u);
-                comp = next.sub(acc).sub(u);
-                comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // an infinite term: inf − inf, no correction
-                acc = next;
-            }
-            loss -= ((double) acc.reduceLanes(VectorOperators.ADD) - comp.reduceLanes(VectorOperators.ADD));
-        }
-        float r = (float) loss;
-        // a non-finite loss may come from float lanes overflowing (labels near ±Float.MAX_VALUE of both signs give
-        // inf − inf = NaN); the scalar row sums in double and gives the reference's answer (NaN data: NaN again)
+        // a finite, non-zero sum: every p is finite, and p / sum is never 0/0, so no NaN reaches the log below
+        float r = Float.isFinite(sum) && sum != 0f ? (float) categoricalRowLoss(p, pb, classes, t, tb, eps, sum) : Float.NaN;
         return Float.isFinite(r) ? r : ScalarKernels.categoricalRow(p, pb, 1, classes, t, tb, 1, eps);
+    }
+
+    /**
+     * {@code −Σ t·log(clip(p / sum, ε, 1 − ε))} for one row whose labels are all non-negative: every term then has
+     * one sign (the clipped log is negative), so plain float lane sums (two accumulators folded into double every
+     * {@link #PLAIN_BLOCK} classes, at most 8 additions per lane) lose nothing to cancellation. Returns NaN when a
+     * label has its sign bit set. Compiled on its own, as {@link #rowSumExp}.
+     */
+    static double categoricalRowLoss(float[] p, int pb, int classes, float[] t, int tb, float eps, float sum) {
+        FloatVector vs = FloatVector.broadcast(S, sum);
+        float hi = 1f - eps;
+        FloatVector zero = FloatVector.zero(S);
+        IntVector signs = IntVector.zero(SI); // the labels' bits, or-ed: a sign bit sends the row to the scalar code
+        double loss = 0;
+        for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
+            int end = Math.min(classes, c0 + PLAIN_BLOCK);
+            FloatVector acc0 = zero;
+            FloatVector acc1 = zero;
+            int c = c0;
+            for (; c + 2 * L <= end; c += 2 * L) {
+                // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN)
+                FloatVector q1 = FloatVector.fromArray(S, p, pb + c).div(vs);
+                FloatVector c1 = q1.blend(eps, q1.compare(VectorOperators.LT, eps)).blend(hi, q1.compare(VectorOperators.GT, hi));
+                // lg21 = log(c1): VectorMath.logNormal written out
+                IntVector lg21bits = c1.reinterpretAsInts();
+                IntVector lg21k = lg21bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg21f = lg21bits.sub(lg21k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg21kf = lg21k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg21f2 = lg21f.mul(lg21f);
+                FloatVector lg21p = lg21f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg21f, P5)
+                        .lanewise(VectorOperators.FMA, lg21f, P4).lanewise(VectorOperators.FMA, lg21f, P3).lanewise(VectorOperators.FMA, lg21f, P2)
+                        .lanewise(VectorOperators.FMA, lg21f, P1).lanewise(VectorOperators.FMA, lg21f, P0);
+                FloatVector lg21l1 = lg21p.mul(lg21f).lanewise(VectorOperators.FMA, lg21f2, lg21f2.mul(-0.5f)).add(lg21f);
+                FloatVector lg21 = lg21kf.lanewise(VectorOperators.FMA, LN2_HI, lg21kf.lanewise(VectorOperators.FMA, LN2_LO, lg21l1));
+                FloatVector w1 = FloatVector.fromArray(S, t, tb + c);
+                acc0 = w1.lanewise(VectorOperators.FMA, lg21, acc0);
+                signs = signs.or(w1.reinterpretAsInts());
+                FloatVector q2 = FloatVector.fromArray(S, p, pb + c + L).div(vs);
+                FloatVector c2 = q2.blend(eps, q2.compare(VectorOperators.LT, eps)).blend(hi, q2.compare(VectorOperators.GT, hi));
+                // lg22 = log(c2): VectorMath.logNormal written out
+                IntVector lg22bits = c2.reinterpretAsInts();
+                IntVector lg22k = lg22bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg22f = lg22bits.sub(lg22k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg22kf = lg22k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg22f2 = lg22f.mul(lg22f);
+                FloatVector lg22p = lg22f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg22f, P5)
+                        .lanewise(VectorOperators.FMA, lg22f, P4).lanewise(VectorOperators.FMA, lg22f, P3).lanewise(VectorOperators.FMA, lg22f, P2)
+                        .lanewise(VectorOperators.FMA, lg22f, P1).lanewise(VectorOperators.FMA, lg22f, P0);
+                FloatVector lg22l1 = lg22p.mul(lg22f).lanewise(VectorOperators.FMA, lg22f2, lg22f2.mul(-0.5f)).add(lg22f);
+                FloatVector lg22 = lg22kf.lanewise(VectorOperators.FMA, LN2_HI, lg22kf.lanewise(VectorOperators.FMA, LN2_LO, lg22l1));
+                FloatVector w2 = FloatVector.fromArray(S, t, tb + c + L);
+                acc1 = w2.lanewise(VectorOperators.FMA, lg22, acc1);
+                signs = signs.or(w2.reinterpretAsInts());
+            }
+            for (; c < end; c += L) {
+                // the last vector of a row that is not a multiple of L ends at the last class: its lanes already
+                // counted get t = 0
+                int k = Math.min(c, classes - L);
+                VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
+                FloatVector q3 = FloatVector.fromArray(S, p, pb + k).div(vs);
+                FloatVector c3 = q3.blend(eps, q3.compare(VectorOperators.LT, eps)).blend(hi, q3.compare(VectorOperators.GT, hi));
+                // lg23 = log(c3): VectorMath.logNormal written out
+                IntVector lg23bits = c3.reinterpretAsInts();
+                IntVector lg23k = lg23bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg23f = lg23bits.sub(lg23k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg23kf = lg23k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg23f2 = lg23f.mul(lg23f);
+                FloatVector lg23p = lg23f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg23f, P5)
+                        .lanewise(VectorOperators.FMA, lg23f, P4).lanewise(VectorOperators.FMA, lg23f, P3).lanewise(VectorOperators.FMA, lg23f, P2)
+                        .lanewise(VectorOperators.FMA, lg23f, P1).lanewise(VectorOperators.FMA, lg23f, P0);
+                FloatVector lg23l1 = lg23p.mul(lg23f).lanewise(VectorOperators.FMA, lg23f2, lg23f2.mul(-0.5f)).add(lg23f);
+                FloatVector lg23 = lg23kf.lanewise(VectorOperators.FMA, LN2_HI, lg23kf.lanewise(VectorOperators.FMA, LN2_LO, lg23l1));
+                FloatVector w3 = FloatVector.fromArray(S, t, tb + k).blend(0f, counted);
+                acc0 = w3.lanewise(VectorOperators.FMA, lg23, acc0);
+                signs = signs.or(w3.reinterpretAsInts());
+            }
+            loss -= acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+        return signs.reduceLanes(VectorOperators.OR) < 0 ? Double.NaN : loss;
     }
 
     // ---- 16-bit logits: 2L elements per load, two float vectors (low and high halves of each int lane) ----
@@ -1853,6 +1985,20 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
+    /**
+     * The scalar row (in double) for each of {@code count} stored sigmoid or binary mean tile losses that is NaN: a
+     * lane with a negative term (labels outside [0, 1], whose terms cancel in float), or NaN data (NaN again).
+     */
+    private static void meanRedo(boolean probabilities, float[] x, int xb, int xs, int xls, int classes, float[] z, int zb,
+                                 int zs, int zls, float eps, float[] out, int ob, int ols, int count) {
+        for (int j = 0; j < count; j++) {
+            float v = out[ob + j * ols];
+            if (v != v) {
+                out[ob + j * ols] = ScalarKernels.meanRow(probabilities, x, xb + j * xls, xs, z, zb + j * zls, zs, eps, classes);
+            }
+        }
+    }
+
     private static void sigmoidMeanTile(float[] x, int xb, int xs, int xls, int classes, float[] z, int zb, int zs, int zls,
                                         float[] out, int ob, int ols, int count) {
         int[] xmap = LANE_MAPS[xls];
@@ -1860,6 +2006,7 @@ public final class VectorKernels extends ScalarKernels {
         float inv = 1f / classes;
         FloatVector acc = FloatVector.zero(S);
         FloatVector comp = acc;
+        IntVector signs = IntVector.zero(SI); // the terms' bits, or-ed: a negative term sends the lane to the scalar row
         for (int c = 0; c < classes; c++) {
             int i = xb + c * xs;
             int k = zb + c * zs;
@@ -1883,13 +2030,17 @@ public final class VectorKernels extends ScalarKernels {
                     .lanewise(VectorOperators.FMA, lp18t2, e);
             FloatVector log1p = lp18;
             FloatVector vs = v.mul(inv); // x scaled by 1/C first, as in sigmoidMeanRow
-            FloatVector u = vs.neg().lanewise(VectorOperators.FMA, zv, vs.blend(0f, vs.compare(VectorOperators.LT, 0f))).add(log1p.mul(inv)).sub(comp);
+            FloatVector l = vs.neg().lanewise(VectorOperators.FMA, zv, vs.blend(0f, vs.compare(VectorOperators.LT, 0f))).add(log1p.mul(inv));
+            signs = signs.or(l.reinterpretAsInts());
+            FloatVector u = l.sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
             comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
             acc = sum;
         }
-        FloatVector result = acc;
+        // labels outside [0, 1] give terms of both signs, which cancel in float: such a lane becomes NaN (all bits
+        // set) and is redone by the caller (meanRedo)
+        FloatVector result = acc.reinterpretAsInts().or(signs.lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats();
         if (count == L && ols == 1) {
             result.intoArray(out, ob);
         } else {
@@ -1907,6 +2058,7 @@ public final class VectorKernels extends ScalarKernels {
         float hi = 1f - eps;
         FloatVector acc = FloatVector.zero(S);
         FloatVector comp = acc;
+        IntVector signs = IntVector.zero(SI); // the terms' bits, or-ed: a negative term sends the lane to the scalar row
         for (int c = 0; c < classes; c++) {
             int i = pb + c * ps;
             int k = zb + c * zs;
@@ -1939,14 +2091,17 @@ public final class VectorKernels extends ScalarKernels {
                     .lanewise(VectorOperators.FMA, lg5f, P1).lanewise(VectorOperators.FMA, lg5f, P0);
             FloatVector lg5l1 = lg5p.mul(lg5f).lanewise(VectorOperators.FMA, lg5f2, lg5f2.mul(-0.5f)).add(lg5f);
             FloatVector lg5 = lg5kf.lanewise(VectorOperators.FMA, LN2_HI, lg5kf.lanewise(VectorOperators.FMA, LN2_LO, lg5l1));
-            FloatVector u = zv.mul(lg4)
-                    .add(zv.neg().add(1f).mul(lg5)).mul(-inv).blend(Float.NaN, pc.compare(VectorOperators.NE, pc)).sub(comp);
+            FloatVector l = zv.mul(lg4)
+                    .add(zv.neg().add(1f).mul(lg5)).mul(-inv).blend(Float.NaN, pc.compare(VectorOperators.NE, pc));
+            signs = signs.or(l.reinterpretAsInts());
+            FloatVector u = l.sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
             comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
             acc = sum;
         }
-        FloatVector result = acc;
+        // a negative term (labels outside [0, 1]) makes the lane NaN, redone by the caller (meanRedo)
+        FloatVector result = acc.reinterpretAsInts().or(signs.lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats();
         if (count == L && ols == 1) {
             result.intoArray(out, ob);
         } else {
