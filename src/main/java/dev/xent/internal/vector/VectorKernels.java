@@ -1101,13 +1101,16 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector vm = FloatVector.broadcast(S, m);
         FloatVector zero = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
-        IntVector signs = IntVector.zero(SI); // the labels' bits, or-ed: a sign bit sends the row to the scalar code
+        // a label with its sign bit set sends the row to the scalar code: the labels' bits are or-ed per block (a vector
+        // carried across the blocks was boxed in every iteration on JDK 17)
+        boolean negative = false;
         double d = 0;
         double maxima = 0;
         double a = 0;
         double ts = 0;
         for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
             int end = Math.min(classes, c0 + PLAIN_BLOCK);
+            IntVector signs = IntVector.zero(SI);
             FloatVector d0 = zero;
             FloatVector d1 = zero;
             FloatVector k0 = zero; // the elements equal to m, counted per lane
@@ -1180,8 +1183,9 @@ public final class VectorKernels extends ScalarKernels {
             maxima += k0.reduceLanes(VectorOperators.ADD);
             a += a0.add(a1).reduceLanes(VectorOperators.ADD);
             ts += t0.add(t1).reduceLanes(VectorOperators.ADD);
+            negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
-        if (signs.reduceLanes(VectorOperators.OR) < 0) {
+        if (negative) {
             return Double.NaN;
         }
         return ts * (Math.log(maxima) + Math.log1p(d / maxima)) - a;
@@ -1205,10 +1209,13 @@ public final class VectorKernels extends ScalarKernels {
      */
     static double sigmoidMeanRowSum(float[] x, int xb, float[] z, int zb, int classes) {
         float inv = 1f / classes;
-        IntVector signs = IntVector.zero(SI); // the terms' bits, or-ed
+        // a term with its sign bit set sends the row to the scalar code: the terms' bits are or-ed per block (a vector
+        // carried across the blocks was boxed in every iteration on JDK 17)
+        boolean negative = false;
         double sum = 0;
         for (int c0 = 0; c0 < classes; c0 += MEAN_BLOCK) {
             int end = Math.min(classes, c0 + MEAN_BLOCK);
+            IntVector signs = IntVector.zero(SI);
             FloatVector acc = FloatVector.zero(S);
             int c = c0;
             for (; c + L <= end; c += L) {
@@ -1264,8 +1271,9 @@ public final class VectorKernels extends ScalarKernels {
                 signs = signs.or(lex25.reinterpretAsInts());
             }
             sum += acc.reduceLanes(VectorOperators.ADD);
+            negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
-        return signs.reduceLanes(VectorOperators.OR) < 0 ? Double.NaN : sum;
+        return negative ? Double.NaN : sum;
     }
 
     /** Mean binary CE from probabilities of one row, {@code classes ≥ L}, scaled and summed as {@link #sigmoidMeanRow}. */
@@ -1281,10 +1289,13 @@ public final class VectorKernels extends ScalarKernels {
     static double binaryMeanRowSum(float[] p, int pb, float[] z, int zb, float eps, int classes) {
         float inv = 1f / classes;
         float hi = 1f - eps;
-        IntVector signs = IntVector.zero(SI); // the terms' bits, or-ed
+        // a term with its sign bit set sends the row to the scalar code: the terms' bits are or-ed per block (a vector
+        // carried across the blocks was boxed in every iteration on JDK 17)
+        boolean negative = false;
         double sum = 0;
         for (int c0 = 0; c0 < classes; c0 += MEAN_BLOCK) {
             int end = Math.min(classes, c0 + MEAN_BLOCK);
+            IntVector signs = IntVector.zero(SI);
             FloatVector acc = FloatVector.zero(S);
             int c = c0;
             for (; c + L <= end; c += L) {
@@ -1358,8 +1369,9 @@ public final class VectorKernels extends ScalarKernels {
                 signs = signs.or(llg26.reinterpretAsInts());
             }
             sum += acc.reduceLanes(VectorOperators.ADD);
+            negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
-        return signs.reduceLanes(VectorOperators.OR) < 0 ? Double.NaN : sum;
+        return negative ? Double.NaN : sum;
     }
 
     /**
@@ -1384,10 +1396,13 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector vs = FloatVector.broadcast(S, sum);
         float hi = 1f - eps;
         FloatVector zero = FloatVector.zero(S);
-        IntVector signs = IntVector.zero(SI); // the labels' bits, or-ed: a sign bit sends the row to the scalar code
+        // a label with its sign bit set sends the row to the scalar code: the labels' bits are or-ed per block (a vector
+        // carried across the blocks was boxed in every iteration on JDK 17)
+        boolean negative = false;
         double loss = 0;
         for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
             int end = Math.min(classes, c0 + PLAIN_BLOCK);
+            IntVector signs = IntVector.zero(SI);
             FloatVector acc0 = zero;
             FloatVector acc1 = zero;
             int c = c0;
@@ -1449,8 +1464,9 @@ public final class VectorKernels extends ScalarKernels {
                 signs = signs.or(w3.reinterpretAsInts());
             }
             loss -= acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
-        return signs.reduceLanes(VectorOperators.OR) < 0 ? Double.NaN : loss;
+        return negative ? Double.NaN : loss;
     }
 
     // ---- 16-bit logits: 2L elements per load, two float vectors (low and high halves of each int lane) ----
