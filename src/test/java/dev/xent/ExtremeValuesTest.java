@@ -453,6 +453,50 @@ class ExtremeValuesTest {
     }
 
     /**
+     * Huge labels on the maximum of confident rows, where the loss is the label times a tiny {@code log(1 + d)}
+     * (a review, 2026-12-02): (a) t = 1e7, the other C − 1 logits 30 below the maximum (the float64 reference summed
+     * {@code 1 + d} and lost 1e-3 of the loss); (b) t = 3e38, the other logits 87 and 88.5 below (terms the vector exp
+     * flushes to 0 below e^−87.3; the reference gave 0). Expected values from {@code log1p} in double; every layout
+     * family, every backend and the reference.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void hugeLabelsOnConfidentRows(CrossEntropy ce) {
+        for (int c : new int[] {2, 3, 20, 33, 100, 4097}) {
+            for (int pattern = 0; pattern < 2; pattern++) {
+                float x0 = pattern == 0 ? 9.5367426e-7f : 0f;
+                float label = pattern == 0 ? 1e7f : 3e38f;
+                double rest = 0;
+                float[] row = new float[c];
+                float[] labels = new float[c];
+                row[0] = x0;
+                labels[0] = label;
+                for (int j = 1; j < c; j++) {
+                    row[j] = pattern == 0 ? -30.028824f : j == 1 ? -87f : -88.5f;
+                    rest += Math.exp((double) row[j] - x0);
+                }
+                double want = label * Math.log1p(rest);
+                for (Layout l : new Layout[] {Layout.rows(21, c), Layout.rows(3, c, 2, c + 1), Layout.channelsFirst(2, c, 19)}) {
+                    float[][] xv = new float[l.rows()][];
+                    float[][] tv = new float[l.rows()][];
+                    java.util.Arrays.fill(xv, row);
+                    java.util.Arrays.fill(tv, labels);
+                    Layout ol = Layout.rowsOf(l);
+                    float[] out = new float[(int) ol.maxIndex() + 1];
+                    float[] ref = new float[out.length];
+                    ce.softmaxCrossEntropyWithLogits(placeByRow(l, xv), l, placeByRow(l, tv), l, out, ol);
+                    CrossEntropy.of(Backend.REFERENCE).softmaxCrossEntropyWithLogits(placeByRow(l, xv), l, placeByRow(l, tv), l, ref, ol);
+                    for (int r = 0; r < l.rows(); r++) {
+                        String what = TestSupport.name(ce) + " C=" + c + " t=" + label + " " + l + " row " + r;
+                        assertClose(want, out[ol.rowIndex(r)], what);
+                        assertClose(want, ref[ol.rowIndex(r)], "REFERENCE " + what);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * {@code [N, 2]} with dense labels where {@code x1 − x0} overflows float: the loss is 0 for the larger logit's
      * class and +inf for the other (review 2026-12-02: the pair kernel gave NaN, {@code 0·inf}).
      */

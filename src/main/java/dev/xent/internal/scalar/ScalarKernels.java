@@ -181,19 +181,27 @@ public class ScalarKernels implements Kernels {
     /** Dense-label softmax cross-entropy of one row: {@code Σ_c t_c·(m − x_c) + log Σ exp(x − m) · Σ_c t_c}, zero-label terms skipped. */
     public static float softmaxRow(float[] x, int xb, int xs, int classes, float[] t, int tb, int ts) {
         float m = max(x, xb, xs, classes);
-        double d = 0;
+        // the elements equal to m counted apart, log Σ exp(x − m) = log k + log1p(rest / k), as the reference: a
+        // large label multiplies a confident row's log(1 + tiny)
+        double rest = 0;
+        int k = 0;
         double a = 0;
         double tsum = 0;
         for (int c = 0; c < classes; c++) {
             float xc = x[xb + c * xs];
-            d += Math.exp((double) xc - m);
+            double v = (double) xc - m;
+            if (v == 0) {
+                k++;
+            } else {
+                rest += Math.exp(v);
+            }
             float tc = t[tb + c * ts];
             if (tc != 0f) {
                 a += (double) tc * ((double) m - xc);
                 tsum += tc;
             }
         }
-        double logd = Math.log(d);
+        double logd = Math.log(k) + Math.log1p(rest / k);
         double r = a + logd * tsum;
         if (Double.isNaN(r)) {
             // NaN data, or an infinite label at the maximum (inf·(m − x) = inf·0): the per-class form has no such

@@ -1185,7 +1185,9 @@ public final class VectorKernels extends ScalarKernels {
             ts += t0.add(t1).reduceLanes(VectorOperators.ADD);
             negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
-        if (negative) {
+        if (negative || ts * classes > 1e31) {
+            // labels of both signs; or labels so large that the terms the exp flushes to 0 (below e^−87.3, at most
+            // C·ts·1.2e-38 of the loss) would show: the scalar row, in double
             return Double.NaN;
         }
         return ts * (Math.log(maxima) + Math.log1p(d / maxima)) - a;
@@ -1656,8 +1658,10 @@ public final class VectorKernels extends ScalarKernels {
                 .mul(d.div(u1.sub(1f)).blend(1f, kv.compare(VectorOperators.NE, 1f)))
                 .blend(d, u1.compare(VectorOperators.EQ, 1f));
         // log(d)·Σt − Σ t·(x − m); a lane with a label's sign bit set becomes NaN (all bits set) and is redone
+        // labels so large that the terms the exp flushes to 0 (below e^−87.3) would show: NaN too, redone in double
         FloatVector result = logd.lanewise(VectorOperators.FMA, thi, ahi.neg()).reinterpretAsInts()
-                .or(signs.lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats();
+                .or(signs.lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats()
+                .blend(Float.NaN, thi.compare(VectorOperators.GT, 1e31f / classes));
         if (count == L && ols == 1) {
             result.intoArray(out, ob);
         } else {
@@ -1746,8 +1750,10 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector posB = gB.blend(0f, gB.compare(VectorOperators.LT, 0f));
             t0A.lanewise(VectorOperators.FMA, posA.add(lp2A), t1A.mul(posA.sub(gA).add(lp2A))).intoArray(out, ob + a);
             t0B.lanewise(VectorOperators.FMA, posB.add(lp2B), t1B.mul(posB.sub(gB).add(lp2B))).intoArray(out, ob + b);
-            FloatVector checkA = gA.add(t0A).add(t1A).mul(0f); // NaN unless g = x1 − x0 and the labels are finite
-            FloatVector checkB = gB.add(t0B).add(t1B).mul(0f);
+            // NaN unless g = x1 − x0 and the labels are finite and |t0 + t1| ≤ 5e30: larger labels would multiply the
+            // exp(−|g|) that the exp flushes to 0 below e^−87.3 (the scalar row takes them, in double)
+            FloatVector checkA = gA.add(t0A.add(t1A).mul(0x1p26f)).mul(0f);
+            FloatVector checkB = gB.add(t0B.add(t1B).mul(0x1p26f)).mul(0f);
             boolean redoA = checkA.compare(VectorOperators.NE, checkA).or(t0A.mul(t1A).compare(VectorOperators.LT, 0f)).anyTrue();
             boolean redoB = checkB.compare(VectorOperators.NE, checkB).or(t0B.mul(t1B).compare(VectorOperators.LT, 0f)).anyTrue();
             // the rare lanes are redone from memory after both stores, so that no vector is live across a call
@@ -1769,7 +1775,7 @@ public final class VectorKernels extends ScalarKernels {
             float g = x[xb + 2 * j + 1] - x[xb + 2 * j];
             float t0 = t[tb + 2 * j];
             float t1 = t[tb + 2 * j + 1];
-            if (!Float.isFinite(g + t0 + t1) || t0 * t1 < 0f) {
+            if (!Float.isFinite(g + (t0 + t1) * 0x1p26f) || t0 * t1 < 0f) {
                 out[ob + j] = ScalarKernels.softmaxRow(x, xb + 2 * j, 1, 2, t, tb + 2 * j, 1);
             }
         }
