@@ -50,7 +50,7 @@ import jdk.incubator.vector.VectorSpecies;
  * that nothing overflows unseen: lanes out of the safe range come back NaN and are recomputed by the two-pass tile.
  *
  * <p>Sums along a row are kept in float lanes for a block of classes ({@link #BLOCK}, or {@link #PLAIN_BLOCK} and
- * {@link #MEAN_BLOCK} for sums of loss terms: at most 8 additions per lane) and then added in double; vertical sums
+ * {@link #TERM_BLOCK} for sums of loss terms: at most 8 additions per lane) and then added in double; vertical sums
  * in a tile are compensated (Kahan). Either way the rounding error does not grow with the number of classes. Loss
  * terms are summed in float only when they all have one sign (dense-label softmax and categorical CE: labels
  * non-negative; sigmoid and binary means: terms non-negative), checked by or-ing their bits; a row or tile lane with a
@@ -78,8 +78,11 @@ public final class VectorKernels extends ScalarKernels {
      */
     static final int PLAIN_BLOCK = 16 * L;
 
-    /** Classes of a row mean (sigmoid, binary CE) summed in one float accumulator before the sum goes to double. */
-    static final int MEAN_BLOCK = 8 * L;
+    /**
+     * Classes whose loss terms (dense softmax, categorical CE, sigmoid and binary means) are summed in one float
+     * accumulator before the sum goes to double: 8 additions per lane at every width.
+     */
+    static final int TERM_BLOCK = 8 * L;
     /**
      * Sparse softmax CE with the class axis last and fewer classes than this runs in packed tiles (L rows per tile):
      * below it one row per call costs more than the gathers (JDK 25, 16 lanes: C = 32 row path 0.66 elements/ns,
@@ -867,12 +870,14 @@ public final class VectorKernels extends ScalarKernels {
                 }
                 break;
             case SIGMOID_MEAN:
-                sigmoidMeanTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
-                meanRedo(false, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                if (sigmoidMeanTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count)) {
+                    meanRedo(false, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                }
                 break;
             case BINARY_MEAN:
-                binaryMeanTile(x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
-                meanRedo(true, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                if (binaryMeanTile(x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count)) {
+                    meanRedo(true, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                }
                 break;
             case CATEGORICAL:
                 categoricalTile(x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
@@ -1091,8 +1096,8 @@ public final class VectorKernels extends ScalarKernels {
 
     /**
      * {@code Σ t·(m − x) + Σ t · log Σ exp(x − m)} for one row whose labels are all non-negative, in one pass after
-     * the maximum: every term of both sums is then non-negative, so plain float lane sums (two accumulators, folded
-     * into double every {@link #PLAIN_BLOCK} classes: at most 8 additions per lane) lose nothing to cancellation. The
+     * the maximum: every term of both sums is then non-negative, so plain float lane sums (folded into double every
+     * {@link #TERM_BLOCK} classes: at most 8 additions per lane) lose nothing to cancellation. The
      * elements equal to {@code m} are counted apart, {@code log Σ exp = log k + log1p(d / k)}, so a confident row's
      * small loss keeps its relative precision. Returns NaN when a label has its sign bit set (labels of both signs
      * cancel: the scalar row in double takes those rows). Compiled on its own, as {@link #rowSumExp}.
@@ -1108,18 +1113,15 @@ public final class VectorKernels extends ScalarKernels {
         double maxima = 0;
         double a = 0;
         double ts = 0;
-        for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
-            int end = Math.min(classes, c0 + PLAIN_BLOCK);
+        for (int c0 = 0; c0 < classes; c0 += TERM_BLOCK) {
+            int end = Math.min(classes, c0 + TERM_BLOCK);
             IntVector signs = IntVector.zero(SI);
             FloatVector d0 = zero;
-            FloatVector d1 = zero;
             FloatVector k0 = zero; // the elements equal to m, counted per lane
             FloatVector a0 = zero; // Σ t·(x − m) ≤ 0
-            FloatVector a1 = zero;
             FloatVector t0 = zero;
-            FloatVector t1 = zero;
             int c = c0;
-            for (; c + 2 * L <= end; c += 2 * L) {
+            for (; c + L <= end; c += L) {
                 FloatVector w1 = FloatVector.fromArray(S, t, tb + c);
                 // ex20 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex20a = FloatVector.fromArray(S, x, xb + c).sub(vm);
@@ -1137,23 +1139,6 @@ public final class VectorKernels extends ScalarKernels {
                 a0 = w1.lanewise(VectorOperators.FMA, ex20a, a0);
                 t0 = t0.add(w1);
                 signs = signs.or(w1.reinterpretAsInts());
-                FloatVector w2 = FloatVector.fromArray(S, t, tb + c + L);
-                // ex21 = exp(FloatVector.fromArray(S, x, xb + c + L).sub(vm)): VectorMath.expNonPositive written out
-                FloatVector ex21a = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
-                FloatVector ex21t = ex21a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex21n = ex21t.sub(SHIFTER);
-                FloatVector ex21r = ex21n.lanewise(VectorOperators.FMA, -LN2_LO, ex21n.lanewise(VectorOperators.FMA, -LN2_HI, ex21a));
-                FloatVector ex21q = ex21r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex21r, Q3)
-                        .lanewise(VectorOperators.FMA, ex21r, Q2).lanewise(VectorOperators.FMA, ex21r, Q1).lanewise(VectorOperators.FMA, ex21r, 1f);
-                FloatVector ex21 = ex21q.lanewise(VectorOperators.FMA, ex21r, 1f).reinterpretAsInts()
-                        .add(ex21t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                        .blend(0f, ex21a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                VectorMask<Float> top2 = ex21a.compare(VectorOperators.EQ, 0f);
-                d1 = d1.add(ex21.blend(zero, top2));
-                k0 = k0.add(zero.blend(one, top2));
-                a1 = w2.lanewise(VectorOperators.FMA, ex21a, a1);
-                t1 = t1.add(w2);
-                signs = signs.or(w2.reinterpretAsInts());
             }
             for (; c < end; c += L) {
                 // the last vector of a row that is not a multiple of L ends at the last class: its lanes already
@@ -1179,10 +1164,10 @@ public final class VectorKernels extends ScalarKernels {
                 t0 = t0.add(w3);
                 signs = signs.or(w3.reinterpretAsInts());
             }
-            d += d0.add(d1).reduceLanes(VectorOperators.ADD);
+            d += d0.reduceLanes(VectorOperators.ADD);
             maxima += k0.reduceLanes(VectorOperators.ADD);
-            a += a0.add(a1).reduceLanes(VectorOperators.ADD);
-            ts += t0.add(t1).reduceLanes(VectorOperators.ADD);
+            a += a0.reduceLanes(VectorOperators.ADD);
+            ts += t0.reduceLanes(VectorOperators.ADD);
             negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
         if (negative || ts * classes > 1e31) {
@@ -1205,7 +1190,7 @@ public final class VectorKernels extends ScalarKernels {
 
     /**
      * {@code Σ (max(x, 0) − x·z + log1p(exp(−|x|)))/C} for one row: with labels in [0, 1] every term is
-     * non-negative, so plain float lane sums (folded into double every {@link #MEAN_BLOCK} classes, at most 8
+     * non-negative, so plain float lane sums (folded into double every {@link #TERM_BLOCK} classes, at most 8
      * additions per lane) lose nothing to cancellation. Returns NaN when a term has its sign bit set (a NaN row
      * gives NaN from the scalar row too). Compiled on its own, as {@link #rowSumExp}.
      */
@@ -1215,8 +1200,8 @@ public final class VectorKernels extends ScalarKernels {
         // carried across the blocks was boxed in every iteration on JDK 17)
         boolean negative = false;
         double sum = 0;
-        for (int c0 = 0; c0 < classes; c0 += MEAN_BLOCK) {
-            int end = Math.min(classes, c0 + MEAN_BLOCK);
+        for (int c0 = 0; c0 < classes; c0 += TERM_BLOCK) {
+            int end = Math.min(classes, c0 + TERM_BLOCK);
             IntVector signs = IntVector.zero(SI);
             FloatVector acc = FloatVector.zero(S);
             int c = c0;
@@ -1295,8 +1280,8 @@ public final class VectorKernels extends ScalarKernels {
         // carried across the blocks was boxed in every iteration on JDK 17)
         boolean negative = false;
         double sum = 0;
-        for (int c0 = 0; c0 < classes; c0 += MEAN_BLOCK) {
-            int end = Math.min(classes, c0 + MEAN_BLOCK);
+        for (int c0 = 0; c0 < classes; c0 += TERM_BLOCK) {
+            int end = Math.min(classes, c0 + TERM_BLOCK);
             IntVector signs = IntVector.zero(SI);
             FloatVector acc = FloatVector.zero(S);
             int c = c0;
@@ -1390,8 +1375,8 @@ public final class VectorKernels extends ScalarKernels {
 
     /**
      * {@code −Σ t·log(clip(p / sum, ε, 1 − ε))} for one row whose labels are all non-negative: every term then has
-     * one sign (the clipped log is negative), so plain float lane sums (two accumulators folded into double every
-     * {@link #PLAIN_BLOCK} classes, at most 8 additions per lane) lose nothing to cancellation. Returns NaN when a
+     * one sign (the clipped log is negative), so plain float lane sums (folded into double every {@link #TERM_BLOCK}
+     * classes, at most 8 additions per lane) lose nothing to cancellation. Returns NaN when a
      * label has its sign bit set. Compiled on its own, as {@link #rowSumExp}.
      */
     static double categoricalRowLoss(float[] p, int pb, int classes, float[] t, int tb, float eps, float sum) {
@@ -1402,13 +1387,12 @@ public final class VectorKernels extends ScalarKernels {
         // carried across the blocks was boxed in every iteration on JDK 17)
         boolean negative = false;
         double loss = 0;
-        for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
-            int end = Math.min(classes, c0 + PLAIN_BLOCK);
+        for (int c0 = 0; c0 < classes; c0 += TERM_BLOCK) {
+            int end = Math.min(classes, c0 + TERM_BLOCK);
             IntVector signs = IntVector.zero(SI);
             FloatVector acc0 = zero;
-            FloatVector acc1 = zero;
             int c = c0;
-            for (; c + 2 * L <= end; c += 2 * L) {
+            for (; c + L <= end; c += L) {
                 // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN)
                 FloatVector q1 = FloatVector.fromArray(S, p, pb + c).div(vs);
                 FloatVector c1 = q1.blend(eps, q1.compare(VectorOperators.LT, eps)).blend(hi, q1.compare(VectorOperators.GT, hi));
@@ -1426,22 +1410,6 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector w1 = FloatVector.fromArray(S, t, tb + c);
                 acc0 = w1.lanewise(VectorOperators.FMA, lg21, acc0);
                 signs = signs.or(w1.reinterpretAsInts());
-                FloatVector q2 = FloatVector.fromArray(S, p, pb + c + L).div(vs);
-                FloatVector c2 = q2.blend(eps, q2.compare(VectorOperators.LT, eps)).blend(hi, q2.compare(VectorOperators.GT, hi));
-                // lg22 = log(c2): VectorMath.logNormal written out
-                IntVector lg22bits = c2.reinterpretAsInts();
-                IntVector lg22k = lg22bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
-                FloatVector lg22f = lg22bits.sub(lg22k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
-                FloatVector lg22kf = lg22k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-                FloatVector lg22f2 = lg22f.mul(lg22f);
-                FloatVector lg22p = lg22f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg22f, P5)
-                        .lanewise(VectorOperators.FMA, lg22f, P4).lanewise(VectorOperators.FMA, lg22f, P3).lanewise(VectorOperators.FMA, lg22f, P2)
-                        .lanewise(VectorOperators.FMA, lg22f, P1).lanewise(VectorOperators.FMA, lg22f, P0);
-                FloatVector lg22l1 = lg22p.mul(lg22f).lanewise(VectorOperators.FMA, lg22f2, lg22f2.mul(-0.5f)).add(lg22f);
-                FloatVector lg22 = lg22kf.lanewise(VectorOperators.FMA, LN2_HI, lg22kf.lanewise(VectorOperators.FMA, LN2_LO, lg22l1));
-                FloatVector w2 = FloatVector.fromArray(S, t, tb + c + L);
-                acc1 = w2.lanewise(VectorOperators.FMA, lg22, acc1);
-                signs = signs.or(w2.reinterpretAsInts());
             }
             for (; c < end; c += L) {
                 // the last vector of a row that is not a multiple of L ends at the last class: its lanes already
@@ -1465,7 +1433,7 @@ public final class VectorKernels extends ScalarKernels {
                 acc0 = w3.lanewise(VectorOperators.FMA, lg23, acc0);
                 signs = signs.or(w3.reinterpretAsInts());
             }
-            loss -= acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            loss -= acc0.reduceLanes(VectorOperators.ADD);
             negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
         return negative ? Double.NaN : loss;
@@ -2021,8 +1989,8 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
-    private static void sigmoidMeanTile(float[] x, int xb, int xs, int xls, int classes, float[] z, int zb, int zs, int zls,
-                                        float[] out, int ob, int ols, int count) {
+    private static boolean sigmoidMeanTile(float[] x, int xb, int xs, int xls, int classes, float[] z, int zb, int zs, int zls,
+                                           float[] out, int ob, int ols, int count) {
         int[] xmap = LANE_MAPS[xls];
         int[] zmap = LANE_MAPS[zls];
         float inv = 1f / classes;
@@ -2070,10 +2038,11 @@ public final class VectorKernels extends ScalarKernels {
                 out[ob + j * ols] = result.lane(j);
             }
         }
+        return result.compare(VectorOperators.NE, result).anyTrue(); // lanes to redo
     }
 
-    private static void binaryMeanTile(float[] p, int pb, int ps, int pls, int classes, float[] z, int zb, int zs, int zls,
-                                       float eps, float[] out, int ob, int ols, int count) {
+    private static boolean binaryMeanTile(float[] p, int pb, int ps, int pls, int classes, float[] z, int zb, int zs, int zls,
+                                          float eps, float[] out, int ob, int ols, int count) {
         int[] pmap = LANE_MAPS[pls];
         int[] zmap = LANE_MAPS[zls];
         float inv = 1f / classes;
@@ -2131,6 +2100,7 @@ public final class VectorKernels extends ScalarKernels {
                 out[ob + j * ols] = result.lane(j);
             }
         }
+        return result.compare(VectorOperators.NE, result).anyTrue(); // lanes to redo
     }
 
     private static void categoricalTile(float[] p, int pb, int ps, int pls, int classes, float[] t, int tb, int ts, int tls,
