@@ -1103,9 +1103,6 @@ public final class VectorKernels extends ScalarKernels {
      * cancel: the scalar row in double takes those rows). Compiled on its own, as {@link #rowSumExp}.
      */
     static double softmaxRowLoss(float[] x, int xb, int classes, float[] t, int tb, float m) {
-        FloatVector vm = FloatVector.broadcast(S, m);
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector one = FloatVector.broadcast(S, 1f);
         // a label with its sign bit set sends the row to the scalar code: the labels' bits are or-ed per block (a vector
         // carried across the blocks was boxed in every iteration on JDK 17)
         boolean negative = false;
@@ -1113,8 +1110,13 @@ public final class VectorKernels extends ScalarKernels {
         double maxima = 0;
         double a = 0;
         double ts = 0;
-        for (int c0 = 0; c0 < classes; c0 += TERM_BLOCK) {
-            int end = Math.min(classes, c0 + TERM_BLOCK);
+        int full = classes - classes % L;
+        for (int c0 = 0; c0 < full; c0 += TERM_BLOCK) {
+            int end = Math.min(full, c0 + TERM_BLOCK);
+            // no vector lives across the blocks (with one that did, JDK 17 boxed a vector per row from C = 2048)
+            FloatVector vm = FloatVector.broadcast(S, m);
+            FloatVector zero = FloatVector.zero(S);
+            FloatVector one = FloatVector.broadcast(S, 1f);
             IntVector signs = IntVector.zero(SI);
             FloatVector d0 = zero;
             FloatVector k0 = zero; // the elements equal to m, counted per lane
@@ -1140,35 +1142,38 @@ public final class VectorKernels extends ScalarKernels {
                 t0 = t0.add(w1);
                 signs = signs.or(w1.reinterpretAsInts());
             }
-            for (; c < end; c += L) {
-                // the last vector of a row that is not a multiple of L ends at the last class: its lanes already
-                // counted get t = 0 and x − m = −∞ for the exp (x − m itself stays finite for the product)
-                int k = Math.min(c, classes - L);
-                VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
-                FloatVector w3 = FloatVector.fromArray(S, t, tb + k).blend(0f, counted);
-                FloatVector s3 = FloatVector.fromArray(S, x, xb + k).sub(vm);
-                FloatVector a3 = s3.blend(NEG_INF, counted);
-                // ex22 = exp(a3): VectorMath.expNonPositive written out
-                FloatVector ex22t = a3.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex22n = ex22t.sub(SHIFTER);
-                FloatVector ex22r = ex22n.lanewise(VectorOperators.FMA, -LN2_LO, ex22n.lanewise(VectorOperators.FMA, -LN2_HI, a3));
-                FloatVector ex22q = ex22r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex22r, Q3)
-                        .lanewise(VectorOperators.FMA, ex22r, Q2).lanewise(VectorOperators.FMA, ex22r, Q1).lanewise(VectorOperators.FMA, ex22r, 1f);
-                FloatVector ex22 = ex22q.lanewise(VectorOperators.FMA, ex22r, 1f).reinterpretAsInts()
-                        .add(ex22t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                        .blend(0f, a3.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                VectorMask<Float> top3 = a3.compare(VectorOperators.EQ, 0f);
-                d0 = d0.add(ex22.blend(zero, top3));
-                k0 = k0.add(zero.blend(one, top3));
-                a0 = w3.lanewise(VectorOperators.FMA, s3, a0);
-                t0 = t0.add(w3);
-                signs = signs.or(w3.reinterpretAsInts());
-            }
             d += d0.reduceLanes(VectorOperators.ADD);
             maxima += k0.reduceLanes(VectorOperators.ADD);
             a += a0.reduceLanes(VectorOperators.ADD);
             ts += t0.reduceLanes(VectorOperators.ADD);
             negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
+        }
+        if (full < classes) {
+            FloatVector vm = FloatVector.broadcast(S, m);
+            FloatVector zero = FloatVector.zero(S);
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            // the last vector of a row that is not a multiple of L ends at the last class: its lanes already
+            // counted get t = 0 and x − m = −∞ for the exp (x − m itself stays finite for the product)
+            int k = classes - L;
+            VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - (classes - full)));
+            FloatVector w3 = FloatVector.fromArray(S, t, tb + k).blend(0f, counted);
+            FloatVector s3 = FloatVector.fromArray(S, x, xb + k).sub(vm);
+            FloatVector a3 = s3.blend(NEG_INF, counted);
+            // ex22 = exp(a3): VectorMath.expNonPositive written out
+            FloatVector ex22t = a3.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex22n = ex22t.sub(SHIFTER);
+            FloatVector ex22r = ex22n.lanewise(VectorOperators.FMA, -LN2_LO, ex22n.lanewise(VectorOperators.FMA, -LN2_HI, a3));
+            FloatVector ex22q = ex22r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex22r, Q3)
+                    .lanewise(VectorOperators.FMA, ex22r, Q2).lanewise(VectorOperators.FMA, ex22r, Q1).lanewise(VectorOperators.FMA, ex22r, 1f);
+            FloatVector ex22 = ex22q.lanewise(VectorOperators.FMA, ex22r, 1f).reinterpretAsInts()
+                    .add(ex22t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, a3.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            VectorMask<Float> top3 = a3.compare(VectorOperators.EQ, 0f);
+            d += ex22.blend(zero, top3).reduceLanes(VectorOperators.ADD);
+            maxima += zero.blend(one, top3).reduceLanes(VectorOperators.ADD);
+            a += w3.mul(s3).reduceLanes(VectorOperators.ADD);
+            ts += w3.reduceLanes(VectorOperators.ADD);
+            negative |= w3.reinterpretAsInts().compare(VectorOperators.LT, 0).anyTrue();
         }
         if (negative || ts * classes > 1e31) {
             // labels of both signs; or labels so large that the terms the exp flushes to 0 (below e^−87.3, at most
@@ -2031,6 +2036,8 @@ public final class VectorKernels extends ScalarKernels {
         // labels outside [0, 1] give terms of both signs, which cancel in float: such a lane becomes NaN (all bits
         // set) and is redone by the caller (meanRedo)
         FloatVector result = acc.reinterpretAsInts().or(signs.lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats();
+        // taken before the stores: the vector read after the lane loop below was boxed per tile on JDK 17
+        boolean redo = result.compare(VectorOperators.NE, result).anyTrue(); // lanes to redo
         if (count == L && ols == 1) {
             result.intoArray(out, ob);
         } else {
@@ -2038,7 +2045,7 @@ public final class VectorKernels extends ScalarKernels {
                 out[ob + j * ols] = result.lane(j);
             }
         }
-        return result.compare(VectorOperators.NE, result).anyTrue(); // lanes to redo
+        return redo;
     }
 
     private static boolean binaryMeanTile(float[] p, int pb, int ps, int pls, int classes, float[] z, int zb, int zs, int zls,
@@ -2093,6 +2100,8 @@ public final class VectorKernels extends ScalarKernels {
         }
         // a negative term (labels outside [0, 1]) makes the lane NaN, redone by the caller (meanRedo)
         FloatVector result = acc.reinterpretAsInts().or(signs.lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats();
+        // taken before the stores: the vector read after the lane loop below was boxed per tile on JDK 17
+        boolean redo = result.compare(VectorOperators.NE, result).anyTrue(); // lanes to redo
         if (count == L && ols == 1) {
             result.intoArray(out, ob);
         } else {
@@ -2100,7 +2109,7 @@ public final class VectorKernels extends ScalarKernels {
                 out[ob + j * ols] = result.lane(j);
             }
         }
-        return result.compare(VectorOperators.NE, result).anyTrue(); // lanes to redo
+        return redo;
     }
 
     private static void categoricalTile(float[] p, int pb, int ps, int pls, int classes, float[] t, int tb, int ts, int tls,
