@@ -52,14 +52,8 @@ public class Scaling {
         xl = Layout.rows(n, c);
         rows = Layout.rowsOf(xl);
         SplittableRandom rnd = new SplittableRandom(42);
-        x = new float[n * c];
-        for (int k = 0; k < x.length; k++) {
-            x[k] = (float) (rnd.nextGaussian() * 3);
-        }
-        y = new int[n];
-        for (int r = 0; r < n; r++) {
-            y[r] = rnd.nextInt(c);
-        }
+        x = Data.logits(rnd, xl);
+        y = Data.sparseLabels(rnd, xl);
         out = new float[n];
     }
 
