@@ -846,7 +846,7 @@ public final class VectorKernels extends ScalarKernels {
         switch (op) {
             case SOFTMAX:
                 softmaxTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
-                softmaxRedo(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
+                tileRedo(SOFTMAX, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
                 break;
             case SPARSE_SOFTMAX:
                 if (count == L && (xls == 1 && yls == 1 || xs == 1)) {
@@ -871,12 +871,12 @@ public final class VectorKernels extends ScalarKernels {
                 break;
             case SIGMOID_MEAN:
                 if (sigmoidMeanTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count)) {
-                    meanRedo(false, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                    tileRedo(SIGMOID_MEAN, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
                 }
                 break;
             case BINARY_MEAN:
                 if (binaryMeanTile(x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count)) {
-                    meanRedo(true, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
+                    tileRedo(BINARY_MEAN, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
                 }
                 break;
             case CATEGORICAL:
@@ -1642,19 +1642,24 @@ public final class VectorKernels extends ScalarKernels {
                 out[ob + j * ols] = result.lane(j);
             }
         }
-        // lanes not finite are redone by the caller (softmaxRedo): a call here, even in a rare branch, boxed a
+        // lanes not finite are redone by the caller (tileRedo): a call here, even in a rare branch, boxed a
         // vector per tile
     }
 
     /**
      * The scalar row (in double) for each of {@code count} stored tile losses that is not finite: NaN data, an
-     * infinite label times the maximum's {@code m − x = 0}, or {@code m − x} or {@code t·(m − x)} beyond float range.
+     * infinite label times the maximum's {@code m − x = 0}, {@code m − x} or {@code t·(m − x)} beyond float range, or a
+     * lane the tile marked NaN for the scalar code (a negative label of dense softmax, a negative term of the sigmoid and
+     * binary means: terms of both signs cancel in float). For {@code SOFTMAX}, {@code SIGMOID_MEAN} and
+     * {@code BINARY_MEAN}; a call inside the tiles, even in a rare branch, boxed a vector per tile.
      */
-    private static void softmaxRedo(float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
-                                    float[] out, int ob, int ols, int count) {
+    private static void tileRedo(int op, float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
+                                 float eps, float[] out, int ob, int ols, int count) {
         for (int j = 0; j < count; j++) {
             if (!Float.isFinite(out[ob + j * ols])) {
-                out[ob + j * ols] = ScalarKernels.softmaxRow(x, xb + j * xls, xs, classes, t, tb + j * tls, ts);
+                out[ob + j * ols] = op == SOFTMAX
+                        ? ScalarKernels.softmaxRow(x, xb + j * xls, xs, classes, t, tb + j * tls, ts)
+                        : ScalarKernels.meanRow(op == BINARY_MEAN, x, xb + j * xls, xs, t, tb + j * tls, ts, eps, classes);
             }
         }
     }
@@ -1980,20 +1985,6 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
-    /**
-     * The scalar row (in double) for each of {@code count} stored sigmoid or binary mean tile losses that is NaN: a
-     * lane with a negative term (labels outside [0, 1], whose terms cancel in float), or NaN data (NaN again).
-     */
-    private static void meanRedo(boolean probabilities, float[] x, int xb, int xs, int xls, int classes, float[] z, int zb,
-                                 int zs, int zls, float eps, float[] out, int ob, int ols, int count) {
-        for (int j = 0; j < count; j++) {
-            float v = out[ob + j * ols];
-            if (v != v) {
-                out[ob + j * ols] = ScalarKernels.meanRow(probabilities, x, xb + j * xls, xs, z, zb + j * zls, zs, eps, classes);
-            }
-        }
-    }
-
     private static boolean sigmoidMeanTile(float[] x, int xb, int xs, int xls, int classes, float[] z, int zb, int zs, int zls,
                                            float[] out, int ob, int ols, int count) {
         int[] xmap = LANE_MAPS[xls];
@@ -2034,7 +2025,7 @@ public final class VectorKernels extends ScalarKernels {
             acc = sum;
         }
         // labels outside [0, 1] give terms of both signs, which cancel in float: such a lane becomes NaN (all bits
-        // set) and is redone by the caller (meanRedo)
+        // set) and is redone by the caller (tileRedo)
         FloatVector result = acc.reinterpretAsInts().or(signs.lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats();
         // taken before the stores: the vector read after the lane loop below was boxed per tile on JDK 17
         boolean redo = result.compare(VectorOperators.NE, result).anyTrue(); // lanes to redo
@@ -2098,7 +2089,7 @@ public final class VectorKernels extends ScalarKernels {
             comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
             acc = sum;
         }
-        // a negative term (labels outside [0, 1]) makes the lane NaN, redone by the caller (meanRedo)
+        // a negative term (labels outside [0, 1]) makes the lane NaN, redone by the caller (tileRedo)
         FloatVector result = acc.reinterpretAsInts().or(signs.lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats();
         // taken before the stores: the vector read after the lane loop below was boxed per tile on JDK 17
         boolean redo = result.compare(VectorOperators.NE, result).anyTrue(); // lanes to redo
