@@ -5,8 +5,10 @@ import dev.xent.CrossEntropy;
 import dev.xent.Layout;
 import dev.xent.ParallelCrossEntropy;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -24,8 +26,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The parallel batch API, sparse softmax CE with the vector backend: {@code threads} parts on a fixed pool
- * (the caller works on one part), against the same call with one thread. Shapes: many rows ({@code [256, 4096]},
+ * The parallel batch API, sparse softmax CE with the vector backend: {@code threads} parts, the caller working on
+ * one and the others going to an executor ({@code fixed}: a fixed pool of {@code threads − 1} threads;
+ * {@code common}: the common {@code ForkJoinPool}, what {@code CrossEntropy.parallel()} uses), against the same call
+ * with one thread. Shapes: many rows ({@code [256, 4096]},
  * 1 M logits, split by rows) and a few huge rows ({@code [8, 131072]}, 1 M logits, split along the class axis).
  */
 @State(Scope.Benchmark)
@@ -41,6 +45,9 @@ public class Parallel {
 
     @Param({"256x4096", "8x131072"})
     public String shape;
+
+    @Param({"fixed", "common"})
+    public String executor;
 
     ExecutorService pool;
     ParallelCrossEntropy ops;
@@ -62,7 +69,8 @@ public class Parallel {
         y = Data.sparseLabels(rnd, xl);
         out = new float[n];
         pool = Executors.newFixedThreadPool(Math.max(1, threads - 1));
-        ops = CrossEntropy.of(Backend.VECTOR).parallel(pool, threads).withMinElements(1 << 18);
+        Executor chosen = executor.equals("common") ? ForkJoinPool.commonPool() : pool;
+        ops = CrossEntropy.of(Backend.VECTOR).parallel(chosen, threads).withMinElements(1 << 18);
     }
 
     @TearDown(Level.Trial)
