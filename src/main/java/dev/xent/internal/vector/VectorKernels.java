@@ -96,6 +96,12 @@ public final class VectorKernels extends ScalarKernels {
     static final int PACKED_DENSE_CLASSES = 2 * L;
     /** The widest lane stride a tile gathers with. */
     static final int MAX_LANE_STRIDE = 256;
+    /**
+     * Binary CE takes one log for a vector whose labels are all 0 or 1 (the same bits as the two-log form); after a
+     * vector with another label, this many vectors of the same run, row or tile skip the check (soft labels, as after
+     * label smoothing, come in whole batches: a check per vector cost them about 10 %).
+     */
+    static final int SOFT_SKIP = 32;
 
     private static final int[][] LANE_MAPS = laneMaps();
     private static final float[] IOTA = iota();
@@ -1285,6 +1291,7 @@ public final class VectorKernels extends ScalarKernels {
         // carried across the blocks was boxed in every iteration on JDK 17)
         boolean negative = false;
         double sum = 0;
+        int skip = 0; // vectors left before the labels are checked again (see SOFT_SKIP)
         for (int c0 = 0; c0 < classes; c0 += TERM_BLOCK) {
             int end = Math.min(classes, c0 + TERM_BLOCK);
             IntVector signs = IntVector.zero(SI);
@@ -1294,6 +1301,31 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector vlg24 = FloatVector.fromArray(S, p, pb + c);
                 FloatVector zlg24 = FloatVector.fromArray(S, z, zb + c);
                 // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+                VectorMask<Float> zero = zlg24.compare(VectorOperators.EQ, 0f);
+                if (skip > 0) {
+                    skip--;
+                } else if (!zero.or(zlg24.compare(VectorOperators.EQ, 1f)).allTrue()) {
+                    skip = SOFT_SKIP;
+                } else {
+                    // hard labels: the one log of the side the label picks, to the bit (see binaryRun)
+                    FloatVector w0 = vlg24.blend(vlg24.neg().add(1f), zero);
+                    FloatVector w = w0.blend(eps, w0.compare(VectorOperators.LT, eps)).blend(hi, w0.compare(VectorOperators.GT, hi));
+                    // lg29 = log(w): VectorMath.logNormal written out
+                    IntVector lg29bits = w.reinterpretAsInts();
+                    IntVector lg29k = lg29bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                    FloatVector lg29f = lg29bits.sub(lg29k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                    FloatVector lg29kf = lg29k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                    FloatVector lg29f2 = lg29f.mul(lg29f);
+                    FloatVector lg29p = lg29f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg29f, P5)
+                            .lanewise(VectorOperators.FMA, lg29f, P4).lanewise(VectorOperators.FMA, lg29f, P3).lanewise(VectorOperators.FMA, lg29f, P2)
+                            .lanewise(VectorOperators.FMA, lg29f, P1).lanewise(VectorOperators.FMA, lg29f, P0);
+                    FloatVector lg29l1 = lg29p.mul(lg29f).lanewise(VectorOperators.FMA, lg29f2, lg29f2.mul(-0.5f)).add(lg29f);
+                    FloatVector lg29 = lg29kf.lanewise(VectorOperators.FMA, LN2_HI, lg29kf.lanewise(VectorOperators.FMA, LN2_LO, lg29l1));
+                    FloatVector hard = lg29.mul(-inv).blend(Float.NaN, w.compare(VectorOperators.NE, w));
+                    acc = acc.add(hard);
+                    signs = signs.or(hard.reinterpretAsInts());
+                    continue;
+                }
                 FloatVector pclg24 = vlg24.blend(eps, vlg24.compare(VectorOperators.LT, eps)).blend(hi, vlg24.compare(VectorOperators.GT, hi));
                 FloatVector qclg240 = vlg24.neg().add(1f);
                 FloatVector qclg24 = qclg240.blend(eps, qclg240.compare(VectorOperators.LT, eps)).blend(hi, qclg240.compare(VectorOperators.GT, hi));
@@ -2048,12 +2080,42 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector acc = FloatVector.zero(S);
         FloatVector comp = acc;
         IntVector signs = IntVector.zero(SI); // the terms' bits, or-ed: a negative term sends the lane to the scalar row
+        int skip = 0; // vectors left before the labels are checked again (see SOFT_SKIP)
         for (int c = 0; c < classes; c++) {
             int i = pb + c * ps;
             int k = zb + c * zs;
             FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
             FloatVector zv = zls == 1 ? FloatVector.fromArray(S, z, k) : FloatVector.fromArray(S, z, k, zmap, 0);
             // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+            VectorMask<Float> zero = zv.compare(VectorOperators.EQ, 0f);
+            if (skip > 0) {
+                skip--;
+            } else if (!zero.or(zv.compare(VectorOperators.EQ, 1f)).allTrue()) {
+                skip = SOFT_SKIP;
+            } else {
+                // hard labels: the one log of the side the label picks, to the bit (see binaryRun)
+                FloatVector w0 = v.blend(v.neg().add(1f), zero);
+                FloatVector w = w0.blend(eps, w0.compare(VectorOperators.LT, eps)).blend(hi, w0.compare(VectorOperators.GT, hi));
+                // lg30 = log(w): VectorMath.logNormal written out
+                IntVector lg30bits = w.reinterpretAsInts();
+                IntVector lg30k = lg30bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg30f = lg30bits.sub(lg30k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg30kf = lg30k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg30f2 = lg30f.mul(lg30f);
+                FloatVector lg30p = lg30f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg30f, P5)
+                        .lanewise(VectorOperators.FMA, lg30f, P4).lanewise(VectorOperators.FMA, lg30f, P3).lanewise(VectorOperators.FMA, lg30f, P2)
+                        .lanewise(VectorOperators.FMA, lg30f, P1).lanewise(VectorOperators.FMA, lg30f, P0);
+                FloatVector lg30l1 = lg30p.mul(lg30f).lanewise(VectorOperators.FMA, lg30f2, lg30f2.mul(-0.5f)).add(lg30f);
+                FloatVector lg30 = lg30kf.lanewise(VectorOperators.FMA, LN2_HI, lg30kf.lanewise(VectorOperators.FMA, LN2_LO, lg30l1));
+                FloatVector hard = lg30.mul(-inv).blend(Float.NaN, w.compare(VectorOperators.NE, w));
+                signs = signs.or(hard.reinterpretAsInts());
+                FloatVector uh = hard.sub(comp);
+                FloatVector sumh = acc.add(uh);
+                comp = sumh.sub(acc).sub(uh);
+                comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp));
+                acc = sumh;
+                continue;
+            }
             FloatVector pc0 = v;
             FloatVector pc = pc0.blend(eps, pc0.compare(VectorOperators.LT, eps)).blend(hi, pc0.compare(VectorOperators.GT, hi));
             FloatVector qc0 = v.neg().add(1f);
@@ -2266,10 +2328,39 @@ public final class VectorKernels extends ScalarKernels {
     /** Binary CE from probabilities over {@code len ≥ L} contiguous elements (own method: C2's inlining budget). */
     private static void binaryRun(float[] x, int xb, float[] z, int zb, float eps, float[] out, int ob, int len) {
         float hi = 1f - eps;
+        int skip = 0; // vectors left before the labels are checked again (see SOFT_SKIP)
         for (int k0 = 0; ; k0 += L) {
             int k = Math.min(k0, len - L);
             FloatVector v = FloatVector.fromArray(S, x, xb + k);
             FloatVector zv = FloatVector.fromArray(S, z, zb + k);
+            VectorMask<Float> zero = zv.compare(VectorOperators.EQ, 0f);
+            if (skip > 0) {
+                skip--;
+            } else if (!zero.or(zv.compare(VectorOperators.EQ, 1f)).allTrue()) {
+                skip = SOFT_SKIP;
+            } else {
+                // hard labels (every z is 0 or 1): z·log pc + (1 − z)·log qc is the one log of the side the label
+                // picks, clipped alike, to the bit (the other side's log is finite, as ε is normal here, so its
+                // product with 0 adds ±0); NaN stays NaN through the clip
+                FloatVector w0 = v.blend(v.neg().add(1f), zero);
+                FloatVector w = w0.blend(eps, w0.compare(VectorOperators.LT, eps)).blend(hi, w0.compare(VectorOperators.GT, hi));
+                // lg28 = log(w): VectorMath.logNormal written out
+                IntVector lg28bits = w.reinterpretAsInts();
+                IntVector lg28k = lg28bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg28f = lg28bits.sub(lg28k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg28kf = lg28k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg28f2 = lg28f.mul(lg28f);
+                FloatVector lg28p = lg28f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg28f, P5)
+                        .lanewise(VectorOperators.FMA, lg28f, P4).lanewise(VectorOperators.FMA, lg28f, P3).lanewise(VectorOperators.FMA, lg28f, P2)
+                        .lanewise(VectorOperators.FMA, lg28f, P1).lanewise(VectorOperators.FMA, lg28f, P0);
+                FloatVector lg28l1 = lg28p.mul(lg28f).lanewise(VectorOperators.FMA, lg28f2, lg28f2.mul(-0.5f)).add(lg28f);
+                FloatVector lg28 = lg28kf.lanewise(VectorOperators.FMA, LN2_HI, lg28kf.lanewise(VectorOperators.FMA, LN2_LO, lg28l1));
+                lg28.neg().blend(Float.NaN, w.compare(VectorOperators.NE, w)).intoArray(out, ob + k);
+                if (k == len - L) {
+                    return;
+                }
+                continue;
+            }
             // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
             FloatVector pc0 = v;
             FloatVector pc = pc0.blend(eps, pc0.compare(VectorOperators.LT, eps)).blend(hi, pc0.compare(VectorOperators.GT, hi));

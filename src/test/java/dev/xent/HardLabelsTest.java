@@ -1,0 +1,118 @@
+package dev.xent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Binary CE from probabilities with hard labels (every label 0 or 1): the vector kernels take one log, of the side
+ * the label picks, for a vector whose labels are all hard, and two for any other. Checked against the float64
+ * reference (row means and elementwise, every layout family of {@link ExtremeValuesTest}, probabilities at and beyond
+ * the clip bounds and NaN), and bit for bit against the two-log form on the same elements.
+ */
+@Tag("backend")
+class HardLabelsTest {
+
+    static final float EPS = 1e-7f;
+    static final int[] CLASSES = {2, 3, 10, 16, 17, 40, 100, 1000};
+
+    /** Probabilities over (0, 1) on a log scale towards both ends, with exact 0 and 1, values past the clip bounds and NaN. */
+    static float probability(SplittableRandom rnd) {
+        switch (rnd.nextInt(16)) {
+            case 0:
+                return 0f;
+            case 1:
+                return 1f;
+            case 2:
+                return (float) (EPS * rnd.nextDouble()); // below ε
+            case 3:
+                return 1f - (float) (EPS * rnd.nextDouble()); // above 1 − ε
+            case 4:
+                return rnd.nextInt(8) == 0 ? Float.NaN : 0.5f;
+            default:
+                double e = -20 * rnd.nextDouble();
+                double p = Math.exp(e);
+                return (float) (rnd.nextBoolean() ? p : 1 - p);
+        }
+    }
+
+    static List<Layout> layouts(int c) {
+        List<Layout> list = new ArrayList<>(List.of(ExtremeValuesTest.layouts(c)));
+        list.add(Layout.rows(67, c));
+        list.add(Layout.channelsFirst(2, c, 40));
+        return list;
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void hardLabelsAgainstTheReference(CrossEntropy ce) {
+        SplittableRandom rnd = new SplittableRandom(20261202);
+        for (int c : CLASSES) {
+            for (Layout l : layouts(c)) {
+                float[] pv = new float[(int) l.size()];
+                float[] zv = new float[pv.length];
+                for (int k = 0; k < pv.length; k++) {
+                    pv[k] = probability(rnd);
+                    zv[k] = rnd.nextInt(2);
+                }
+                float[] p = TestSupport.place(l, pv);
+                float[] z = TestSupport.place(l, zv);
+                String ctx = TestSupport.name(ce) + " C=" + c + " " + l;
+                Layout rows = Layout.rowsOf(l);
+                float[] mean = new float[(int) rows.size()];
+                ce.binaryCrossEntropy(p, l, z, l, EPS, mean, rows);
+                TestSupport.assertRows(TestSupport.binaryOracle(p, l, z, l, EPS, true), mean, rows, ctx + " mean");
+                Layout el = TestSupport.denseLike(l);
+                float[] each = new float[(int) el.size()];
+                ce.binaryCrossEntropy(p, l, z, l, EPS, each, el);
+                TestSupport.assertElements(TestSupport.binaryOracle(p, l, z, l, EPS, false), each, el, ctx + " elementwise");
+            }
+        }
+    }
+
+    /**
+     * Elementwise {@code [N, C]}: the same hard labels, once alone and once with a soft label (0.5) every 16
+     * elements, so that every vector of the second call takes the two-log form; the hard-labelled elements must
+     * get the same bits in both.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void oneLogGivesTheBitsOfTwo(CrossEntropy ce) {
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (int c : new int[] {16, 37, 100, 1000}) {
+            Layout l = Layout.rows(41, c);
+            int n = (int) l.size();
+            float[] p = new float[n];
+            float[] hard = new float[n];
+            for (int k = 0; k < n; k++) {
+                p[k] = probability(rnd);
+                hard[k] = rnd.nextInt(2);
+            }
+            float[] mixed = hard.clone();
+            for (int k = 0; k < n; k += 16) {
+                mixed[k] = 0.5f;
+            }
+            mixed[n - 1] = 0.5f; // the overlapping last vector too
+            float[] a = new float[n];
+            float[] b = new float[n];
+            ce.binaryCrossEntropy(p, l, hard, l, EPS, a, l);
+            ce.binaryCrossEntropy(p, l, mixed, l, EPS, b, l);
+            int compared = 0;
+            for (int k = 0; k < n; k++) {
+                if (mixed[k] == hard[k]) {
+                    assertEquals(Float.floatToRawIntBits(a[k]), Float.floatToRawIntBits(b[k]),
+                            TestSupport.name(ce) + " C=" + c + " element " + k + ": p = " + p[k] + ", z = " + hard[k]
+                                    + ": " + a[k] + " alone, " + b[k] + " next to soft labels");
+                    compared++;
+                }
+            }
+            assertTrue(compared > n * 7 / 8, "compared " + compared + " of " + n);
+        }
+    }
+}
