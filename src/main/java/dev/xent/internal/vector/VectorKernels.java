@@ -1602,14 +1602,22 @@ public final class VectorKernels extends ScalarKernels {
         return Float.intBitsToFloat(c);
     }
 
+    /** Per-thread logits of one dense softmax tile, gathered in the maximum pass and read again in the sum pass. */
+    private static final ThreadLocal<float[]> TILE_LOGITS = ThreadLocal.withInitial(() -> new float[PACKED_DENSE_CLASSES * L]);
+
     private static void softmaxTile(float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
                                     float[] out, int ob, int ols, int count) {
         int[] xmap = LANE_MAPS[xls];
         int[] tmap = LANE_MAPS[tls];
+        // gathered logits are kept for the second pass in a per-thread tile (a gather costs several loads)
+        float[] kept = xls == 1 || classes > PACKED_DENSE_CLASSES ? null : TILE_LOGITS.get();
         FloatVector vm = FloatVector.broadcast(S, NEG_INF);
         for (int c = 0; c < classes; c++) {
             int i = xb + c * xs;
             FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            if (kept != null) {
+                v.intoArray(kept, c * L);
+            }
             vm = vm.blend(v, v.compare(VectorOperators.GT, vm)); // skips NaN, which reaches the loss through exp
         }
         FloatVector zero = FloatVector.zero(S);
@@ -1625,7 +1633,8 @@ public final class VectorKernels extends ScalarKernels {
         for (int c = 0; c < classes; c++) {
             int i = xb + c * xs;
             int k = tb + c * ts;
-            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+            FloatVector v = kept != null ? FloatVector.fromArray(S, kept, c * L)
+                    : xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
             FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
             // compensated (Kahan) sums of the exponentials (each in [0, 1]), of the labels and of t·(x − m): with
             // non-negative labels every term of a sum has one sign, and the error does not grow with C
