@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Below {@link #minElements()} elements (or with a parallelism of 1) a call stays on the calling thread and
  * allocates nothing. Otherwise the calling thread works on parts too and up to {@code parallelism − 1} tasks go to
  * the executor; parts are taken from a shared counter, so a busy or slow executor never blocks the call (the caller
- * then does the work). When the caller has no part left it spins (at most as long as its own parts took) before it
+ * then does the work); an executor that rejects a task is left to the caller the same way, and one whose
+ * {@code execute} throws anything else has that exception rethrown once every part has run (no part writes after a
+ * call returns or throws). When the caller has no part left it spins (at most as long as its own parts took) before it
  * parks until the other threads finish: a parked caller would return a thread wake-up later, which cost about a
  * quarter of the two-thread speed-up on the benchmark machine. The executor must run tasks on other threads (a
  * direct executor works, but runs everything on the caller). Validation, errors and NaN behaviour are those of
@@ -316,6 +318,11 @@ public final class ParallelCrossEntropy {
                 executor.execute(worker);
             } catch (RejectedExecutionException e) {
                 break; // the calling thread does the rest
+            } catch (RuntimeException | Error e) {
+                // a broken executor: the calling thread does the rest, waits for the tasks already accepted (so
+                // nothing writes after the call returns) and then throws this
+                failure.compareAndSet(null, e);
+                break;
             }
         }
         long start = System.nanoTime();
@@ -324,7 +331,7 @@ public final class ParallelCrossEntropy {
         // parking, so the call returns as soon as they finish instead of one thread wake-up later
         long now = System.nanoTime();
         long spinUntil = now + (now - start);
-        while (done.getCount() != 0 && System.nanoTime() < spinUntil) {
+        while (done.getCount() != 0 && System.nanoTime() - spinUntil < 0) {
             Thread.onSpinWait();
         }
         boolean interrupted = false;

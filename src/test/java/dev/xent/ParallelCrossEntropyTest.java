@@ -193,6 +193,44 @@ class ParallelCrossEntropyTest {
         }
     }
 
+    /**
+     * An executor that accepts one task (run late, on a thread of its own) and throws on the next: the call runs the
+     * remaining parts on the caller, waits for the accepted task, and only then throws the executor's exception, so
+     * the losses are complete and nothing writes after the call.
+     */
+    @Test
+    void anExecutorThatThrowsIsRethrownAfterEveryPartRan() {
+        int[] calls = {0};
+        ParallelCrossEntropy pce = CrossEntropy.get().parallel(task -> {
+            if (calls[0]++ > 0) {
+                throw new IllegalStateException("executor is shut down");
+            }
+            new Thread(() -> {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                task.run();
+            }).start();
+        }, 3).withMinElements(0);
+        Layout xl = Layout.rows(4096, 10);
+        float[] out = new float[4096];
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pce.sparseSoftmaxCrossEntropyWithLogits(
+                new float[40960], xl, new int[4096], Layout.rowsOf(xl), out, Layout.rowsOf(xl)));
+        assertEquals("executor is shut down", e.getMessage());
+        float[] after = out.clone();
+        for (float v : out) {
+            assertEquals(Math.log(10), v, 1e-6);
+        }
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+        assertArrayEquals(after, out, "a part wrote after the call threw");
+    }
+
     @Test
     void badArgumentsAreRejectedBeforeAnyPartRuns() {
         ParallelCrossEntropy pce = CrossEntropy.get().parallel(pool, 2).withMinElements(0);
