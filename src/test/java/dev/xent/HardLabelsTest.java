@@ -77,6 +77,40 @@ class HardLabelsTest {
     }
 
     /**
+     * Labels outside [0, 1] (bug J): {@code z·log pc} and {@code (1 − z)·log qc} have opposite signs and cancel, so
+     * the vector kernels give such elements, rows and tile lanes to the scalar formula in double. Mixed with hard and
+     * soft labels in every layout family, row means and elementwise, against the float64 reference.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void labelsOutsideTheUnitIntervalAgainstTheReference(CrossEntropy ce) {
+        SplittableRandom rnd = new SplittableRandom(99);
+        float[] far = {100f, -100f, 2f, -1f, 50.5f, -0f, 1.0000001f, -1e-30f, 1e6f};
+        for (int c : CLASSES) {
+            for (Layout l : layouts(c)) {
+                float[] pv = new float[(int) l.size()];
+                float[] zv = new float[pv.length];
+                for (int k = 0; k < pv.length; k++) {
+                    pv[k] = (float) (0.001 + 0.998 * rnd.nextDouble());
+                    int kind = rnd.nextInt(8);
+                    zv[k] = kind == 0 ? far[rnd.nextInt(far.length)] : kind < 6 ? rnd.nextInt(2) : (float) rnd.nextDouble();
+                }
+                float[] p = TestSupport.place(l, pv);
+                float[] z = TestSupport.place(l, zv);
+                String ctx = TestSupport.name(ce) + " C=" + c + " " + l;
+                Layout rows = Layout.rowsOf(l);
+                float[] mean = new float[(int) rows.size()];
+                ce.binaryCrossEntropy(p, l, z, l, EPS, mean, rows);
+                TestSupport.assertRows(TestSupport.binaryOracle(p, l, z, l, EPS, true), mean, rows, ctx + " mean");
+                Layout el = TestSupport.denseLike(l);
+                float[] each = new float[(int) el.size()];
+                ce.binaryCrossEntropy(p, l, z, l, EPS, each, el);
+                TestSupport.assertElements(TestSupport.binaryOracle(p, l, z, l, EPS, false), each, el, ctx + " elementwise");
+            }
+        }
+    }
+
+    /**
      * Elementwise {@code [N, C]}: the same hard labels, once alone and once with a soft label (0.5) every 16
      * elements, so that every vector of the second call takes the two-log form; the hard-labelled elements must
      * get the same bits in both.

@@ -145,8 +145,9 @@ final class KnownBugs {
     private static volatile Boolean binaryCancels;
 
     /**
-     * Bug J: the vector binary CE (from probabilities) forms {@code z·log p + (1−z)·log(1−p)} in float, so labels far
-     * outside [0, 1] cancel: p = 0.5078125, z = 100 gives -2.4163666 instead of -2.41635881 (abs. error 7.8e-6 &gt; 5.8e-6).
+     * Bug J (fixed on 2026-12-02; false on the fixed code): the vector binary CE (from probabilities) formed
+     * {@code z·log p + (1−z)·log(1−p)} in float, so labels far outside [0, 1] cancelled: p = 0.5078125, z = 100 gave
+     * -2.4163666 instead of -2.41635881 (abs. error 7.8e-6 &gt; 5.8e-6). Such labels now take the scalar formula.
      */
     static boolean vectorBinaryCancels(CrossEntropy ce) {
         if (STRICT || ce.backend() != Backend.VECTOR) {

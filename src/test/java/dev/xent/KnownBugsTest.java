@@ -157,9 +157,9 @@ class KnownBugsTest {
     }
 
     @Test
-    @Disabled("bug J: VectorKernels binary CE from probabilities forms z*log(p) + (1-z)*log(1-p) in float, so labels far "
-            + "outside [0, 1] cancel: p = 0.5078125, z = 100 (64 elements, elementwise) gives -2.4163666, float64 reference "
-            + "-2.4163588128823505 (abs. error 7.8e-6 > bar 5.8e-6); SCALAR gives -2.416359. Found by DifferentialFuzzTest.")
+    // bug J (binary CE), fixed on 2026-12-02: VectorKernels formed z*log(p) + (1-z)*log(1-p) in float, so labels far
+    // outside [0, 1] cancelled (p = 0.5078125, z = 100 gave -2.4163666, float64 reference -2.4163588128823505); such
+    // labels now take the scalar formula in double. Found by DifferentialFuzzTest.
     @Tag("backend")
     void vectorBinaryKeepsLargeLabels() {
         org.junit.jupiter.api.Assertions.assertTrue(KnownBugs.binaryWithLargeLabelsWithinBar(vector()),

@@ -130,7 +130,8 @@ class ProbabilityRangeTest {
     /**
      * Labels far outside [0, 1] amplify the rounding of {@code 1 − p} (binary) and {@code p/Σp} (categorical) in
      * float32; the scalar backend forms both in double (review 2026-12-02: 6.0e-6 for a bar of 2.4e-6 at z = −100).
-     * The vector backend keeps them in float lanes (bug J, and its categorical twin).
+     * The vector backend gives binary labels outside [0, 1] to the scalar formula (bug J, fixed; {@code HardLabelsTest});
+     * its categorical CE keeps {@code p/Σp} in float lanes (the categorical twin, open).
      */
     @org.junit.jupiter.api.Test
     void scalarLargeLabelsWithinTheBar() {

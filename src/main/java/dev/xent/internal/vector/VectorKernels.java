@@ -1351,9 +1351,11 @@ public final class VectorKernels extends ScalarKernels {
                         .lanewise(VectorOperators.FMA, lg25f, P1).lanewise(VectorOperators.FMA, lg25f, P0);
                 FloatVector lg25l1 = lg25p.mul(lg25f).lanewise(VectorOperators.FMA, lg25f2, lg25f2.mul(-0.5f)).add(lg25f);
                 FloatVector lg25 = lg25kf.lanewise(VectorOperators.FMA, LN2_HI, lg25kf.lanewise(VectorOperators.FMA, LN2_LO, lg25l1));
-                FloatVector llg24 = zlg24.mul(lg24).add(zlg24.neg().add(1f).mul(lg25)).mul(-inv).blend(Float.NaN, pclg24.compare(VectorOperators.NE, pclg24));
+                FloatVector omzlg24 = zlg24.neg().add(1f);
+                FloatVector llg24 = zlg24.mul(lg24).add(omzlg24.mul(lg25)).mul(-inv).blend(Float.NaN, pclg24.compare(VectorOperators.NE, pclg24));
                 acc = acc.add(llg24);
-                signs = signs.or(llg24.reinterpretAsInts());
+                // a label outside [0, 1] (z or 1 − z with its sign bit set): the two terms cancel, the row is the scalar's
+                signs = signs.or(llg24.reinterpretAsInts()).or(zlg24.reinterpretAsInts()).or(omzlg24.reinterpretAsInts());
             }
             if (c < end) {
                 // the last vector of a row that is not a multiple of L ends at the last class; its lanes already
@@ -1387,10 +1389,11 @@ public final class VectorKernels extends ScalarKernels {
                         .lanewise(VectorOperators.FMA, lg27f, P1).lanewise(VectorOperators.FMA, lg27f, P0);
                 FloatVector lg27l1 = lg27p.mul(lg27f).lanewise(VectorOperators.FMA, lg27f2, lg27f2.mul(-0.5f)).add(lg27f);
                 FloatVector lg27 = lg27kf.lanewise(VectorOperators.FMA, LN2_HI, lg27kf.lanewise(VectorOperators.FMA, LN2_LO, lg27l1));
-                FloatVector llg26 = zlg26.mul(lg26).add(zlg26.neg().add(1f).mul(lg27)).mul(-inv).blend(Float.NaN, pclg26.compare(VectorOperators.NE, pclg26));
+                FloatVector omzlg26 = zlg26.neg().add(1f);
+                FloatVector llg26 = zlg26.mul(lg26).add(omzlg26.mul(lg27)).mul(-inv).blend(Float.NaN, pclg26.compare(VectorOperators.NE, pclg26));
                 llg26 = llg26.blend(0f, counted);
                 acc = acc.add(llg26);
-                signs = signs.or(llg26.reinterpretAsInts());
+                signs = signs.or(llg26.reinterpretAsInts()).or(zlg26.reinterpretAsInts()).or(omzlg26.reinterpretAsInts());
             }
             sum += acc.reduceLanes(VectorOperators.ADD);
             negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
@@ -2151,9 +2154,10 @@ public final class VectorKernels extends ScalarKernels {
                     .lanewise(VectorOperators.FMA, lg5f, P1).lanewise(VectorOperators.FMA, lg5f, P0);
             FloatVector lg5l1 = lg5p.mul(lg5f).lanewise(VectorOperators.FMA, lg5f2, lg5f2.mul(-0.5f)).add(lg5f);
             FloatVector lg5 = lg5kf.lanewise(VectorOperators.FMA, LN2_HI, lg5kf.lanewise(VectorOperators.FMA, LN2_LO, lg5l1));
-            FloatVector l = zv.mul(lg4)
-                    .add(zv.neg().add(1f).mul(lg5)).mul(-inv).blend(Float.NaN, pc.compare(VectorOperators.NE, pc));
-            signs = signs.or(l.reinterpretAsInts());
+            FloatVector omz = zv.neg().add(1f);
+            FloatVector l = zv.mul(lg4).add(omz.mul(lg5)).mul(-inv).blend(Float.NaN, pc.compare(VectorOperators.NE, pc));
+            // a label outside [0, 1] (z or 1 − z with its sign bit set): the two terms cancel, the lane is the scalar's
+            signs = signs.or(l.reinterpretAsInts()).or(zv.reinterpretAsInts()).or(omz.reinterpretAsInts());
             FloatVector u = l.sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
@@ -2328,18 +2332,27 @@ public final class VectorKernels extends ScalarKernels {
                 out[ob + k] = (float) (probabilities ? binary(x[xb + k], z[zb + k], eps) : sigmoid(x[xb + k], z[zb + k]));
             }
         } else if (probabilities) {
-            binaryRun(x, xb, z, zb, eps, out, ob, len);
+            if (binaryRun(x, xb, z, zb, eps, out, ob, len)) {
+                binaryRedo(x, xb, z, zb, eps, out, ob, len);
+            }
         } else {
             sigmoidRun(x, xb, z, zb, out, ob, len);
         }
     }
 
-    /** Binary CE from probabilities over {@code len ≥ L} contiguous elements (own method: C2's inlining budget). */
-    private static void binaryRun(float[] x, int xb, float[] z, int zb, float eps, float[] out, int ob, int len) {
+    /**
+     * Binary CE from probabilities over {@code len ≥ L} contiguous elements (own method: C2's inlining budget); true
+     * when some label is outside [0, 1] (or −0), whose elements the caller redoes ({@link #binaryRedo}).
+     */
+    private static boolean binaryRun(float[] x, int xb, float[] z, int zb, float eps, float[] out, int ob, int len) {
         float hi = 1f - eps;
         int skip = 0; // vectors left before the labels are checked again (see SOFT_SKIP)
-        for (int k0 = 0; ; k0 += L) {
-            int k = Math.min(k0, len - L);
+        // the bits of z and 1 − z, or-ed: a sign bit (a label outside [0, 1], or −0) has the run's labels outside [0, 1]
+        // redone by the scalar formula in double, as z·log pc and (1 − z)·log qc then have opposite signs and cancel
+        // (a boolean per vector: an IntVector carried across the iterations was boxed in each on JDK 17)
+        boolean outside = false;
+        for (int k0 = 0; k0 < len; k0 += L) {
+            int k = Math.min(k0, len - L); // the last vector overlaps the one before
             FloatVector v = FloatVector.fromArray(S, x, xb + k);
             FloatVector zv = FloatVector.fromArray(S, z, zb + k);
             VectorMask<Float> zero = zv.compare(VectorOperators.EQ, 0f);
@@ -2365,9 +2378,6 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector lg28l1 = lg28p.mul(lg28f).lanewise(VectorOperators.FMA, lg28f2, lg28f2.mul(-0.5f)).add(lg28f);
                 FloatVector lg28 = lg28kf.lanewise(VectorOperators.FMA, LN2_HI, lg28kf.lanewise(VectorOperators.FMA, LN2_LO, lg28l1));
                 lg28.neg().blend(Float.NaN, w.compare(VectorOperators.NE, w)).intoArray(out, ob + k);
-                if (k == len - L) {
-                    return;
-                }
                 continue;
             }
             // clip to [eps, hi] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
@@ -2397,10 +2407,21 @@ public final class VectorKernels extends ScalarKernels {
                     .lanewise(VectorOperators.FMA, lg8f, P1).lanewise(VectorOperators.FMA, lg8f, P0);
             FloatVector lg8l1 = lg8p.mul(lg8f).lanewise(VectorOperators.FMA, lg8f2, lg8f2.mul(-0.5f)).add(lg8f);
             FloatVector lg8 = lg8kf.lanewise(VectorOperators.FMA, LN2_HI, lg8kf.lanewise(VectorOperators.FMA, LN2_LO, lg8l1));
-            zv.mul(lg7).add(zv.neg().add(1f).mul(lg8)).neg().blend(Float.NaN, pc.compare(VectorOperators.NE, pc))
+            FloatVector omz = zv.neg().add(1f);
+            zv.mul(lg7).add(omz.mul(lg8)).neg().blend(Float.NaN, pc.compare(VectorOperators.NE, pc))
                     .intoArray(out, ob + k);
-            if (k == len - L) {
-                return;
+            outside |= zv.reinterpretAsInts().or(omz.reinterpretAsInts()).compare(VectorOperators.LT, 0).anyTrue();
+        }
+        // the redo is the caller's: a call in this method, even in a rare branch, boxed a vector per vector on JDK 17
+        return outside;
+    }
+
+    /** The elements of a run whose label is outside [0, 1] (or −0), by the scalar formula in double. */
+    private static void binaryRedo(float[] x, int xb, float[] z, int zb, float eps, float[] out, int ob, int len) {
+        for (int k = 0; k < len; k++) {
+            float zk = z[zb + k];
+            if (Float.floatToRawIntBits(zk) < 0 || Float.floatToRawIntBits(1f - zk) < 0) {
+                out[ob + k] = (float) binary(x[xb + k], zk, eps);
             }
         }
     }
