@@ -53,27 +53,7 @@ class HardLabelsTest {
     @MethodSource("dev.xent.TestSupport#backendArgs")
     void hardLabelsAgainstTheReference(CrossEntropy ce) {
         SplittableRandom rnd = new SplittableRandom(20261202);
-        for (int c : CLASSES) {
-            for (Layout l : layouts(c)) {
-                float[] pv = new float[(int) l.size()];
-                float[] zv = new float[pv.length];
-                for (int k = 0; k < pv.length; k++) {
-                    pv[k] = probability(rnd);
-                    zv[k] = rnd.nextInt(2);
-                }
-                float[] p = TestSupport.place(l, pv);
-                float[] z = TestSupport.place(l, zv);
-                String ctx = TestSupport.name(ce) + " C=" + c + " " + l;
-                Layout rows = Layout.rowsOf(l);
-                float[] mean = new float[(int) rows.size()];
-                ce.binaryCrossEntropy(p, l, z, l, EPS, mean, rows);
-                TestSupport.assertRows(TestSupport.binaryOracle(p, l, z, l, EPS, true), mean, rows, ctx + " mean");
-                Layout el = TestSupport.denseLike(l);
-                float[] each = new float[(int) el.size()];
-                ce.binaryCrossEntropy(p, l, z, l, EPS, each, el);
-                TestSupport.assertElements(TestSupport.binaryOracle(p, l, z, l, EPS, false), each, el, ctx + " elementwise");
-            }
-        }
+        againstTheReference(ce, () -> probability(rnd), () -> rnd.nextInt(2));
     }
 
     /**
@@ -86,14 +66,25 @@ class HardLabelsTest {
     void labelsOutsideTheUnitIntervalAgainstTheReference(CrossEntropy ce) {
         SplittableRandom rnd = new SplittableRandom(99);
         float[] far = {100f, -100f, 2f, -1f, 50.5f, -0f, 1.0000001f, -1e-30f, 1e6f};
+        againstTheReference(ce, () -> (float) (0.001 + 0.998 * rnd.nextDouble()), () -> {
+            int kind = rnd.nextInt(8);
+            return kind == 0 ? far[rnd.nextInt(far.length)] : kind < 6 ? rnd.nextInt(2) : (float) rnd.nextDouble();
+        });
+    }
+
+    interface FloatSource {
+        float next();
+    }
+
+    /** Row means and elementwise losses of every class count and layout family, against the float64 reference. */
+    static void againstTheReference(CrossEntropy ce, FloatSource probabilities, FloatSource labels) {
         for (int c : CLASSES) {
             for (Layout l : layouts(c)) {
                 float[] pv = new float[(int) l.size()];
                 float[] zv = new float[pv.length];
                 for (int k = 0; k < pv.length; k++) {
-                    pv[k] = (float) (0.001 + 0.998 * rnd.nextDouble());
-                    int kind = rnd.nextInt(8);
-                    zv[k] = kind == 0 ? far[rnd.nextInt(far.length)] : kind < 6 ? rnd.nextInt(2) : (float) rnd.nextDouble();
+                    pv[k] = probabilities.next();
+                    zv[k] = labels.next();
                 }
                 float[] p = TestSupport.place(l, pv);
                 float[] z = TestSupport.place(l, zv);
