@@ -1355,7 +1355,7 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector llg24 = zlg24.mul(lg24).add(omzlg24.mul(lg25)).mul(-inv).blend(Float.NaN, pclg24.compare(VectorOperators.NE, pclg24));
                 acc = acc.add(llg24);
                 // a label outside [0, 1] (z or 1 − z with its sign bit set): the two terms cancel, the row is the scalar's
-                signs = signs.or(llg24.reinterpretAsInts()).or(zlg24.reinterpretAsInts()).or(omzlg24.reinterpretAsInts());
+                signs = signs.or(llg24.reinterpretAsInts()).or(zlg24.add(0f).reinterpretAsInts()).or(omzlg24.reinterpretAsInts());
             }
             if (c < end) {
                 // the last vector of a row that is not a multiple of L ends at the last class; its lanes already
@@ -1393,7 +1393,7 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector llg26 = zlg26.mul(lg26).add(omzlg26.mul(lg27)).mul(-inv).blend(Float.NaN, pclg26.compare(VectorOperators.NE, pclg26));
                 llg26 = llg26.blend(0f, counted);
                 acc = acc.add(llg26);
-                signs = signs.or(llg26.reinterpretAsInts()).or(zlg26.reinterpretAsInts()).or(omzlg26.reinterpretAsInts());
+                signs = signs.or(llg26.reinterpretAsInts()).or(zlg26.add(0f).reinterpretAsInts()).or(omzlg26.reinterpretAsInts());
             }
             sum += acc.reduceLanes(VectorOperators.ADD);
             negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
@@ -2157,7 +2157,7 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector omz = zv.neg().add(1f);
             FloatVector l = zv.mul(lg4).add(omz.mul(lg5)).mul(-inv).blend(Float.NaN, pc.compare(VectorOperators.NE, pc));
             // a label outside [0, 1] (z or 1 − z with its sign bit set): the two terms cancel, the lane is the scalar's
-            signs = signs.or(l.reinterpretAsInts()).or(zv.reinterpretAsInts()).or(omz.reinterpretAsInts());
+            signs = signs.or(l.reinterpretAsInts()).or(zv.add(0f).reinterpretAsInts()).or(omz.reinterpretAsInts());
             FloatVector u = l.sub(comp);
             FloatVector sum = acc.add(u);
             comp = sum.sub(acc).sub(u);
@@ -2342,12 +2342,13 @@ public final class VectorKernels extends ScalarKernels {
 
     /**
      * Binary CE from probabilities over {@code len ≥ L} contiguous elements (own method: C2's inlining budget); true
-     * when some label is outside [0, 1] (or −0), whose elements the caller redoes ({@link #binaryRedo}).
+     * when some label is outside [0, 1], whose elements the caller redoes ({@link #binaryRedo}).
      */
     private static boolean binaryRun(float[] x, int xb, float[] z, int zb, float eps, float[] out, int ob, int len) {
         float hi = 1f - eps;
         int skip = 0; // vectors left before the labels are checked again (see SOFT_SKIP)
-        // the bits of z and 1 − z, or-ed: a sign bit (a label outside [0, 1], or −0) has the run's labels outside [0, 1]
+        // the bits of z + 0 (+0 for −0) and 1 − z, or-ed: a sign bit (a label outside [0, 1]) has the run's labels
+        // outside [0, 1]
         // redone by the scalar formula in double, as z·log pc and (1 − z)·log qc then have opposite signs and cancel
         // (a boolean per vector: an IntVector carried across the iterations was boxed in each on JDK 17)
         boolean outside = false;
@@ -2410,17 +2411,17 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector omz = zv.neg().add(1f);
             zv.mul(lg7).add(omz.mul(lg8)).neg().blend(Float.NaN, pc.compare(VectorOperators.NE, pc))
                     .intoArray(out, ob + k);
-            outside |= zv.reinterpretAsInts().or(omz.reinterpretAsInts()).compare(VectorOperators.LT, 0).anyTrue();
+            outside |= zv.add(0f).reinterpretAsInts().or(omz.reinterpretAsInts()).compare(VectorOperators.LT, 0).anyTrue();
         }
         // the redo is the caller's: a call in this method, even in a rare branch, boxed a vector per vector on JDK 17
         return outside;
     }
 
-    /** The elements of a run whose label is outside [0, 1] (or −0), by the scalar formula in double. */
+    /** The elements of a run whose label is outside [0, 1] (z + 0 or 1 − z with its sign bit set), by the scalar formula in double. */
     private static void binaryRedo(float[] x, int xb, float[] z, int zb, float eps, float[] out, int ob, int len) {
         for (int k = 0; k < len; k++) {
             float zk = z[zb + k];
-            if (Float.floatToRawIntBits(zk) < 0 || Float.floatToRawIntBits(1f - zk) < 0) {
+            if (Float.floatToRawIntBits(zk + 0f) < 0 || Float.floatToRawIntBits(1f - zk) < 0) {
                 out[ob + k] = (float) binary(x[xb + k], zk, eps);
             }
         }
