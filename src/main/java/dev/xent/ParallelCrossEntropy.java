@@ -207,14 +207,11 @@ public final class ParallelCrossEntropy {
         runAll(parts.length, k -> task.run(parts[k].slice(xl), parts[k]));
     }
 
-    /** Cuts a batch into about {@code parallelism} parts of aligned sizes (one part below {@link #minElements}). */
+    /** Cuts a batch into about {@code parallelism} parts of aligned sizes (called only when not {@link #onCaller}). */
     private Part[] parts(Layout xl) {
         int outer = xl.outer();
         int inner = xl.inner();
-        int want = parallelism;
-        if (onCaller(xl)) {
-            return new Part[] {new Part(0, outer, 0, inner)};
-        }
+        int want = parallelism; // the ops took the calling thread already when onCaller(xl)
         if (inner == 1) {
             // class axis last: rows of at least ROW_ALIGN classes run one at a time, so any split gives the same bits;
             // fewer classes are packed ROW_ALIGN rows to a tile, so parts are whole multiples of ROW_ALIGN rows

@@ -59,15 +59,12 @@ public class Parallel {
 
     @Setup(Level.Trial)
     public void setup() {
-        String[] nc = shape.split("x");
-        int n = Integer.parseInt(nc[0]);
-        int c = Integer.parseInt(nc[1]);
-        xl = Layout.rows(n, c);
+        xl = Shapes.rows(shape);
         rows = Layout.rowsOf(xl);
         SplittableRandom rnd = new SplittableRandom(42);
         x = Data.logits(rnd, xl);
         y = Data.sparseLabels(rnd, xl);
-        out = new float[n];
+        out = new float[xl.rows()];
         pool = Executors.newFixedThreadPool(Math.max(1, threads - 1));
         Executor chosen = executor.equals("common") ? ForkJoinPool.commonPool() : pool;
         ops = CrossEntropy.of(Backend.VECTOR).parallel(chosen, threads).withMinElements(1 << 18);

@@ -46,15 +46,12 @@ public class Scaling {
 
     @Setup
     public void setup() {
-        String[] nc = shape.split("x");
-        int n = Integer.parseInt(nc[0]);
-        int c = Integer.parseInt(nc[1]);
-        xl = Layout.rows(n, c);
+        xl = Shapes.rows(shape);
         rows = Layout.rowsOf(xl);
         SplittableRandom rnd = new SplittableRandom(42);
         x = Data.logits(rnd, xl);
         y = Data.sparseLabels(rnd, xl);
-        out = new float[n];
+        out = new float[xl.rows()];
     }
 
     @Benchmark

@@ -27,6 +27,12 @@ public final class Shapes {
         }
     }
 
+    /** {@code [N, C]} rows from a shape parameter written {@code "NxC"} (as in {@code Parallel} and {@code Scaling}). */
+    public static Layout rows(String nxc) {
+        String[] nc = nxc.split("x");
+        return Layout.rows(Integer.parseInt(nc[0]), Integer.parseInt(nc[1]));
+    }
+
     /** The logits layout of a benchmark. */
     public static Layout logits(String layout, int classes, String size) {
         int perClass = Math.max(1, total(size) / classes);
