@@ -50,8 +50,8 @@ import jdk.incubator.vector.VectorSpecies;
  * that nothing overflows unseen: lanes out of the safe range come back NaN and are recomputed by the two-pass tile.
  *
  * <p>Sums along a row are kept in float lanes for a block of classes ({@link #BLOCK}, or {@link #PLAIN_BLOCK} and
- * {@link #TERM_BLOCK} for sums of loss terms: at most 8 additions per lane) and then added in double; vertical sums
- * in a tile are compensated (Kahan). Either way the rounding error does not grow with the number of classes. Loss
+ * {@link #TERM_BLOCK} for sums of loss terms: at most 8 additions per lane, 9 with a row's last partial vector) and
+ * then added in double; vertical sums in a tile are compensated (Kahan). Either way the rounding error does not grow with the number of classes. Loss
  * terms are summed in float only when they all have one sign (dense-label softmax and categorical CE: labels
  * non-negative; sigmoid and binary means: terms non-negative), checked by or-ing their bits; a row or tile lane with a
  * sign bit set takes the scalar row in double, where terms of both signs may cancel without losing the result.
@@ -565,6 +565,14 @@ public final class VectorKernels extends ScalarKernels {
         // elements/ns; packed tiles 0.76)
         boolean packed = xl.inner() == 1 && (classes < L || op == SPARSE_SOFTMAX && classes < PACKED_SPARSE_CLASSES
                 || op == SOFTMAX && classes < PACKED_DENSE_CLASSES);
+        if (op == SPARSE_SOFTMAX && xl.classStride() == 1 && classes >= L && !packed) {
+            sparseRows(x, xl, y, yl, out, ol);
+            return true;
+        }
+        if (op == SOFTMAX && xl.classStride() == 1 && classes >= L && !packed) {
+            softmaxRows(x, xl, t, tl, out, ol);
+            return true;
+        }
         if (xl.classStride() == 1 && classes >= L && !packed) {
             // labels not contiguous along the classes: each row's labels copied into a per-thread row, so that the
             // row takes the vector row formula whatever the labels' layout
@@ -818,16 +826,6 @@ public final class VectorKernels extends ScalarKernels {
 
     private static float row(int op, float[] x, int xb, int classes, float[] t, int tb, int y, float eps) {
         switch (op) {
-            case SOFTMAX:
-                return softmaxRow(x, xb, classes, t, tb);
-            case SPARSE_SOFTMAX: {
-                float m = rowMax(x, xb, classes);
-                float xy = x[xb + y];
-                // the label holds the maximum: a confident row, whose loss may be tiny, needs the maxima counted;
-                // otherwise the loss exceeds log 2 and the plain sum is precise enough (see rowSumExpPlain)
-                double d = xy == m ? rowSumExp(x, xb, classes, m) : rowSumExpPlain(x, xb, classes, m);
-                return (float) ((m - xy) + Math.log(d));
-            }
             case SIGMOID_MEAN:
                 return sigmoidMeanRow(x, xb, t, tb, classes);
             case BINARY_MEAN:
@@ -845,6 +843,77 @@ public final class VectorKernels extends ScalarKernels {
             default:
                 throw new AssertionError(op);
         }
+    }
+
+    /** Per-thread lanes of {@link #sparseRows} and {@link #softmaxRows}: four groups of L parts, then L losses. */
+    private static final ThreadLocal<float[]> ROW_GROUP = ThreadLocal.withInitial(() -> new float[5 * L]);
+
+    /**
+     * Sparse softmax CE along contiguous classes, {@code classes ≥ L}, in groups of L rows: each row's maximum
+     * {@code m} and sum {@code d = Σ exp(x_c − m) ≥ 1} as before, then the L losses {@code (m − x_y) + log d} in one
+     * vector, with the float log1p of {@code d − 1} (taken in double, exact) for {@code d < 2} and the float log of
+     * {@code d} above ({@link VectorMath#log1pUnit}, {@link VectorMath#logNormal}; {@code Math.log} per row was about
+     * 15 % of a row of 100 classes). A row whose label holds the maximum (a confident row, whose loss may be tiny) has
+     * its maxima counted ({@link #rowSumExp}): its loss is {@code log1p(d − 1)}, {@code d − 1} exact in double (the
+     * double {@code d = k + rest} holds {@code rest} to about 1e-16 absolute, as {@code Math.log(d)} did). Otherwise the loss exceeds log 2, and the plain sum ({@link #rowSumExpPlain}) is precise enough.
+     * Every part is non-negative; the float steps add about 2 ulp. A row's loss does not depend on the group it
+     * falls in: a group of fewer rows fills its other lanes with {@code d = 1}.
+     */
+    private static void sparseRows(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
+        int classes = xl.classes();
+        int rows = xl.rows();
+        float[] g = ROW_GROUP.get();
+        for (int r0 = 0; r0 < rows; r0 += L) {
+            int n = Math.min(L, rows - r0);
+            for (int i = 0; i < L; i++) {
+                double d = 1;
+                float shift = 0f;
+                if (i < n) {
+                    int xb = xl.rowIndex(r0 + i);
+                    float m = rowMax(x, xb, classes);
+                    float xy = x[xb + y[yl.rowIndex(r0 + i)]];
+                    shift = m - xy;
+                    d = xy == m ? rowSumExp(x, xb, classes, m) : rowSumExpPlain(x, xb, classes, m);
+                }
+                g[i] = shift;
+                g[L + i] = (float) d;
+                g[2 * L + i] = (float) (d - 1);
+            }
+            boolean direct = n == L && ol.inner() == 1 && ol.outerStride() == 1;
+            sparseGroupLosses(g, direct ? out : g, direct ? ol.rowIndex(r0) : 4 * L);
+            if (!direct) {
+                for (int i = 0; i < n; i++) {
+                    out[ol.rowIndex(r0 + i)] = g[4 * L + i];
+                }
+            }
+        }
+    }
+
+    /**
+     * The L losses of a {@link #sparseRows} group from its parts in {@code g}, into {@code out[ob..ob + L)}. A method
+     * of its own, so that no vector lives in the driver's loop over rows, whose calls C2 does not inline.
+     */
+    private static void sparseGroupLosses(float[] g, float[] out, int ob) {
+        FloatVector d = FloatVector.fromArray(S, g, L);
+        FloatVector u = FloatVector.fromArray(S, g, 2 * L);
+        // lg31 = log(d): VectorMath.logNormal written out
+        IntVector lg31bits = d.reinterpretAsInts();
+        IntVector lg31k = lg31bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+        FloatVector lg31f = lg31bits.sub(lg31k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+        FloatVector lg31kf = lg31k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+        FloatVector lg31f2 = lg31f.mul(lg31f);
+        FloatVector lg31p = lg31f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg31f, P5)
+                .lanewise(VectorOperators.FMA, lg31f, P4).lanewise(VectorOperators.FMA, lg31f, P3).lanewise(VectorOperators.FMA, lg31f, P2)
+                .lanewise(VectorOperators.FMA, lg31f, P1).lanewise(VectorOperators.FMA, lg31f, P0);
+        FloatVector lg31l1 = lg31p.mul(lg31f).lanewise(VectorOperators.FMA, lg31f2, lg31f2.mul(-0.5f)).add(lg31f);
+        FloatVector lg31 = lg31kf.lanewise(VectorOperators.FMA, LN2_HI, lg31kf.lanewise(VectorOperators.FMA, LN2_LO, lg31l1));
+        // lp27 = log1p(u): VectorMath.log1pUnit written out
+        FloatVector lp27t2 = u.mul(u);
+        FloatVector lp27 = u.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, u, R5).lanewise(VectorOperators.FMA, u, R4)
+                .lanewise(VectorOperators.FMA, u, R3).lanewise(VectorOperators.FMA, u, R2).lanewise(VectorOperators.FMA, u, R1).lanewise(VectorOperators.FMA, u, R0)
+                .lanewise(VectorOperators.FMA, lp27t2, u);
+        // d is in [1, C] or NaN (a NaN in the row): d − d carries the NaN the log polynomial would not
+        FloatVector.fromArray(S, g, 0).add(lg31.blend(lp27, d.compare(VectorOperators.LT, 2f))).add(d.sub(d)).intoArray(out, ob);
     }
 
     private static void tile(int op, float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
@@ -1091,24 +1160,97 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     /**
-     * Dense-label softmax cross-entropy of one row, {@code classes ≥ L}: {@code m} = {@link #rowMax}, then
-     * {@link #softmaxRowLoss}; a row it does not take (a label with its sign bit set, NaN or infinite data, a sum
-     * beyond float range) is the scalar row's, in double.
+     * Dense-label softmax CE along contiguous classes, {@code classes ≥ L}, in groups of L rows: each row's maximum
+     * {@code m} ({@link #rowMax}) and sums ({@link #softmaxRowSums}), then the L losses
+     * {@code Σt · log(k + d) + Σ t·(m − x)} in one vector, with the float log1p of {@code (k − 1) + d} (taken in
+     * double: exactly d for a single maximum) below 2 and the float log of {@code k + d} above, as in
+     * {@link #sparseRows} (with a {@code Math.log} and a {@code Math.log1p} per row, C = 100 ran 1.2–1.4× slower). A
+     * row the sums do not take (a label with its sign bit set, NaN or infinite data, a sum beyond float
+     * range) is the scalar row's, in double, and enters the group as {@code Σt = 0}. Labels not contiguous along the
+     * classes are copied into a per-thread row first, so that every row takes the same formula.
      */
-    private static float softmaxRow(float[] x, int xb, int classes, float[] t, int tb) {
-        float r = (float) softmaxRowLoss(x, xb, classes, t, tb, rowMax(x, xb, classes));
-        return Float.isFinite(r) ? r : ScalarKernels.softmaxRow(x, xb, 1, classes, t, tb, 1);
+    private static void softmaxRows(float[] x, Layout xl, float[] t, Layout tl, float[] out, Layout ol) {
+        int classes = xl.classes();
+        int rows = xl.rows();
+        int ts = tl.classStride();
+        float[] labelRow = ts == 1 ? null : labelRow(classes);
+        float[] g = ROW_GROUP.get();
+        for (int r0 = 0; r0 < rows; r0 += L) {
+            int n = Math.min(L, rows - r0);
+            for (int i = 0; i < L; i++) {
+                if (i >= n) {
+                    g[i] = 0f;
+                    g[L + i] = 0f;
+                    g[2 * L + i] = 1f;
+                    g[3 * L + i] = 0f;
+                    continue;
+                }
+                float[] tr = t;
+                int tb = tl.rowIndex(r0 + i);
+                if (labelRow != null) {
+                    for (int c = 0; c < classes; c++) {
+                        labelRow[c] = t[tb + c * ts];
+                    }
+                    tr = labelRow;
+                    tb = 0;
+                }
+                int xb = xl.rowIndex(r0 + i);
+                if (!softmaxRowSums(x, xb, classes, tr, tb, rowMax(x, xb, classes), g, i)) {
+                    g[i] = 0f;
+                    g[L + i] = ScalarKernels.softmaxRow(x, xb, 1, classes, tr, tb, 1);
+                    g[2 * L + i] = 1f;
+                    g[3 * L + i] = 0f;
+                }
+            }
+            boolean direct = n == L && ol.inner() == 1 && ol.outerStride() == 1;
+            softmaxGroupLosses(g, direct ? out : g, direct ? ol.rowIndex(r0) : 4 * L);
+            if (!direct) {
+                for (int i = 0; i < n; i++) {
+                    out[ol.rowIndex(r0 + i)] = g[4 * L + i];
+                }
+            }
+        }
+    }
+
+    /** The L losses of a {@link #softmaxRows} group from its parts in {@code g}, as {@link #sparseGroupLosses}. */
+    private static void softmaxGroupLosses(float[] g, float[] out, int ob) {
+        FloatVector d = FloatVector.fromArray(S, g, 2 * L);
+        FloatVector u = FloatVector.fromArray(S, g, 3 * L);
+        // lg32 = log(d): VectorMath.logNormal written out
+        IntVector lg32bits = d.reinterpretAsInts();
+        IntVector lg32k = lg32bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+        FloatVector lg32f = lg32bits.sub(lg32k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+        FloatVector lg32kf = lg32k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+        FloatVector lg32f2 = lg32f.mul(lg32f);
+        FloatVector lg32p = lg32f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg32f, P5)
+                .lanewise(VectorOperators.FMA, lg32f, P4).lanewise(VectorOperators.FMA, lg32f, P3).lanewise(VectorOperators.FMA, lg32f, P2)
+                .lanewise(VectorOperators.FMA, lg32f, P1).lanewise(VectorOperators.FMA, lg32f, P0);
+        FloatVector lg32l1 = lg32p.mul(lg32f).lanewise(VectorOperators.FMA, lg32f2, lg32f2.mul(-0.5f)).add(lg32f);
+        FloatVector lg32 = lg32kf.lanewise(VectorOperators.FMA, LN2_HI, lg32kf.lanewise(VectorOperators.FMA, LN2_LO, lg32l1));
+        // lp28 = log1p(u): VectorMath.log1pUnit written out
+        FloatVector lp28t2 = u.mul(u);
+        FloatVector lp28 = u.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, u, R5).lanewise(VectorOperators.FMA, u, R4)
+                .lanewise(VectorOperators.FMA, u, R3).lanewise(VectorOperators.FMA, u, R2).lanewise(VectorOperators.FMA, u, R1).lanewise(VectorOperators.FMA, u, R0)
+                .lanewise(VectorOperators.FMA, lp28t2, u);
+        // Σt·log + Σt·(m − x): both parts non-negative and finite here; a scalar row's loss is the second part
+        FloatVector.fromArray(S, g, 0)
+                .lanewise(VectorOperators.FMA, lg32.blend(lp28, d.compare(VectorOperators.LT, 2f)), FloatVector.fromArray(S, g, L)).intoArray(out, ob);
     }
 
     /**
-     * {@code Σ t·(m − x) + Σ t · log Σ exp(x − m)} for one row whose labels are all non-negative, in one pass after
-     * the maximum: every term of both sums is then non-negative, so plain float lane sums (folded into double every
-     * {@link #TERM_BLOCK} classes: at most 8 additions per lane) lose nothing to cancellation. The
-     * elements equal to {@code m} are counted apart, {@code log Σ exp = log k + log1p(d / k)}, so a confident row's
-     * small loss keeps its relative precision. Returns NaN when a label has its sign bit set (labels of both signs
-     * cancel: the scalar row in double takes those rows). Compiled on its own, as {@link #rowSumExp}.
+     * The sums of one dense-label softmax row whose labels are all non-negative, in one pass after the maximum
+     * {@code m}: {@code Σt}, {@code Σ t·(m − x)}, and {@code Σ exp(x − m) = k + d} with the k elements equal to
+     * {@code m} counted apart (exp(0) = 1 exactly), so that a confident row's small {@code d} keeps its relative
+     * precision. Every term of each sum is non-negative, so plain float lane sums (folded into double every
+     * {@link #TERM_BLOCK} classes: at most 9 additions per lane) lose nothing to cancellation. The last vector of a
+     * row that is not a multiple of L ends at the last class and joins the last block: its lanes already counted
+     * get t = 0 and x − m = −∞ for the exp. Stores {@code Σt}, {@code Σ t·(m − x)}, {@code k + d} and
+     * {@code (k − 1) + d} as floats into lane {@code i} of the four groups of {@code g}; returns false (nothing
+     * stored) when a label has its sign bit set (labels of both signs cancel), a part is not finite, or
+     * {@code Σt·C > 1e31} (the terms the exp flushes to 0, below e^−87.3, would show). Compiled on its own, as
+     * {@link #rowSumExp}.
      */
-    static double softmaxRowLoss(float[] x, int xb, int classes, float[] t, int tb, float m) {
+    static boolean softmaxRowSums(float[] x, int xb, int classes, float[] t, int tb, float m, float[] g, int i) {
         // a label with its sign bit set sends the row to the scalar code: the labels' bits are or-ed per block (a vector
         // carried across the blocks was boxed in every iteration on JDK 17)
         boolean negative = false;
@@ -1148,45 +1290,48 @@ public final class VectorKernels extends ScalarKernels {
                 t0 = t0.add(w1);
                 signs = signs.or(w1.reinterpretAsInts());
             }
+            if (end == full && full < classes) {
+                int k = classes - L;
+                VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - (classes - full)));
+                FloatVector w3 = FloatVector.fromArray(S, t, tb + k).blend(0f, counted);
+                FloatVector s3 = FloatVector.fromArray(S, x, xb + k).sub(vm);
+                FloatVector a3 = s3.blend(NEG_INF, counted);
+                // ex22 = exp(a3): VectorMath.expNonPositive written out
+                FloatVector ex22t = a3.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex22n = ex22t.sub(SHIFTER);
+                FloatVector ex22r = ex22n.lanewise(VectorOperators.FMA, -LN2_LO, ex22n.lanewise(VectorOperators.FMA, -LN2_HI, a3));
+                FloatVector ex22q = ex22r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex22r, Q3)
+                        .lanewise(VectorOperators.FMA, ex22r, Q2).lanewise(VectorOperators.FMA, ex22r, Q1).lanewise(VectorOperators.FMA, ex22r, 1f);
+                FloatVector ex22 = ex22q.lanewise(VectorOperators.FMA, ex22r, 1f).reinterpretAsInts()
+                        .add(ex22t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, a3.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                VectorMask<Float> top3 = a3.compare(VectorOperators.EQ, 0f);
+                d0 = d0.add(ex22.blend(zero, top3));
+                k0 = k0.add(zero.blend(one, top3));
+                a0 = w3.lanewise(VectorOperators.FMA, s3, a0);
+                t0 = t0.add(w3);
+                signs = signs.or(w3.reinterpretAsInts());
+            }
             d += d0.reduceLanes(VectorOperators.ADD);
             maxima += k0.reduceLanes(VectorOperators.ADD);
             a += a0.reduceLanes(VectorOperators.ADD);
             ts += t0.reduceLanes(VectorOperators.ADD);
             negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
-        if (full < classes) {
-            FloatVector vm = FloatVector.broadcast(S, m);
-            FloatVector zero = FloatVector.zero(S);
-            FloatVector one = FloatVector.broadcast(S, 1f);
-            // the last vector of a row that is not a multiple of L ends at the last class: its lanes already
-            // counted get t = 0 and x − m = −∞ for the exp (x − m itself stays finite for the product)
-            int k = classes - L;
-            VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - (classes - full)));
-            FloatVector w3 = FloatVector.fromArray(S, t, tb + k).blend(0f, counted);
-            FloatVector s3 = FloatVector.fromArray(S, x, xb + k).sub(vm);
-            FloatVector a3 = s3.blend(NEG_INF, counted);
-            // ex22 = exp(a3): VectorMath.expNonPositive written out
-            FloatVector ex22t = a3.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex22n = ex22t.sub(SHIFTER);
-            FloatVector ex22r = ex22n.lanewise(VectorOperators.FMA, -LN2_LO, ex22n.lanewise(VectorOperators.FMA, -LN2_HI, a3));
-            FloatVector ex22q = ex22r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex22r, Q3)
-                    .lanewise(VectorOperators.FMA, ex22r, Q2).lanewise(VectorOperators.FMA, ex22r, Q1).lanewise(VectorOperators.FMA, ex22r, 1f);
-            FloatVector ex22 = ex22q.lanewise(VectorOperators.FMA, ex22r, 1f).reinterpretAsInts()
-                    .add(ex22t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                    .blend(0f, a3.compare(VectorOperators.LT, EXP_UNDERFLOW));
-            VectorMask<Float> top3 = a3.compare(VectorOperators.EQ, 0f);
-            d += ex22.blend(zero, top3).reduceLanes(VectorOperators.ADD);
-            maxima += zero.blend(one, top3).reduceLanes(VectorOperators.ADD);
-            a += w3.mul(s3).reduceLanes(VectorOperators.ADD);
-            ts += w3.reduceLanes(VectorOperators.ADD);
-            negative |= w3.reinterpretAsInts().compare(VectorOperators.LT, 0).anyTrue();
-        }
         if (negative || ts * classes > 1e31) {
-            // labels of both signs; or labels so large that the terms the exp flushes to 0 (below e^−87.3, at most
-            // C·ts·1.2e-38 of the loss) would show: the scalar row, in double
-            return Double.NaN;
+            return false;
         }
-        return ts * (Math.log(maxima) + Math.log1p(d / maxima)) - a;
+        float fts = (float) ts;
+        float fa = (float) -a;
+        float fd = (float) (maxima + d);
+        if (!(Float.isFinite(fts) && Float.isFinite(fa) && Float.isFinite(fd))) {
+            return false;
+        }
+        g[i] = fts;
+        g[L + i] = fa;
+        g[2 * L + i] = fd;
+        g[3 * L + i] = (float) ((maxima - 1) + d);
+        return true;
     }
 
     /**
