@@ -771,6 +771,10 @@ public final class VectorKernels extends ScalarKernels {
             return true;
         }
         for (int n = 0; n < xl.outer(); n++) {
+            if (op == SPARSE_SOFTMAX && yls == 1 && classes > SHIFT_CLASS_BLOCK) {
+                sparseInnerShiftTiles(x, xl.index(n, 0, 0), xs, inner, classes, y, yl.index(n, 0, 0), out, ol.index(n, 0, 0), ols);
+                continue;
+            }
             for (int i0 = 0; ; i0 += L) {
                 int i = Math.min(i0, inner - L);
                 tile(op, x, xl.index(n, 0, i), xs, 1, classes, t, t == null ? 0 : tl.index(n, 0, i), ts, tls,
@@ -2028,16 +2032,148 @@ public final class VectorKernels extends ScalarKernels {
      * NaN or an infinite logit) it returns false and the two-pass tile recomputes those lanes with the maximum as the
      * shift.
      */
-    private static boolean sparseInnerShiftTile(float[] x, int xb, int xs, int classes, int[] y, int yb,
+    static boolean sparseInnerShiftTile(float[] x, int xb, int xs, int classes, int[] y, int yb,
                                                 float[] out, int ob) {
-        FloatVector yv = IntVector.fromArray(SI, y, yb).reinterpretAsFloats();
-        FloatVector xy = FloatVector.zero(S);
-        for (int c = 0; c < classes; c++) {
-            xy = xy.blend(FloatVector.fromArray(S, x, xb + c * xs), yv.compare(VectorOperators.EQ, labelBits(c)));
+        float[] g = SHIFT_TILES.get();
+        shiftTileStart(x, xb, xs, y, yb, g, 0);
+        shiftTileSums(x, xb, xs, 0, classes, y, yb, g, 0);
+        return shiftTileLoss(g, 0, out, ob);
+    }
+
+    /** Tiles whose state {@link #sparseInnerShiftTiles} keeps while it walks a block of classes across them. */
+    static final int SHIFT_CHUNK = 64;
+    /** Per thread: the state of up to {@link #SHIFT_CHUNK} one-pass tiles, L label logits, sums and compensations each. */
+    private static final ThreadLocal<float[]> SHIFT_TILES = ThreadLocal.withInitial(() -> new float[3 * L * SHIFT_CHUNK]);
+    /**
+     * Classes per block of {@link #sparseInnerShiftTiles} (a multiple of 4, so that the blocks sum in the same order
+     * as one pass): a block of one tile touches 2 cache lines per class (its 16 floats straddle two), the next tile
+     * shares one of them, still in L1.
+     */
+    static final int SHIFT_CLASS_BLOCK = 64;
+
+    /**
+     * Sparse softmax CE over the inner positions of one n (class axis first, {@code inner ≥ L}, labels contiguous):
+     * the one-pass tiles of {@link #sparseInnerShiftTile}, in chunks of {@link #SHIFT_CHUNK} tiles whose state stays
+     * in a per-thread array while each block of {@link #SHIFT_CLASS_BLOCK} classes is walked across them. Tile by tile,
+     * a tile's 16 floats of a class straddle two cache lines and the next tile reads one of them again one pass over
+     * every class later, from L2 or L3 (at C = 1000 the kernel then ran at the speed of those reads); here the next
+     * tile finds it in L1. The same bits as tile by tile (the blocks are multiples of 4 classes, the sums' order is
+     * unchanged); tiles whose lanes left the safe range are redone by the two-pass tile, as there.
+     */
+    private static void sparseInnerShiftTiles(float[] x, int xb, int xs, int inner, int classes, int[] y, int yb,
+                                              float[] out, int ob, int ols) {
+        float[] g = SHIFT_TILES.get();
+        int tiles = (inner + L - 1) / L;
+        for (int k0 = 0; k0 < tiles; k0 += SHIFT_CHUNK) {
+            int k1 = Math.min(tiles, k0 + SHIFT_CHUNK);
+            for (int k = k0; k < k1; k++) {
+                int i = Math.min(k * L, inner - L);
+                shiftTileStart(x, xb + i, xs, y, yb + i, g, 3 * L * (k - k0));
+            }
+            for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
+                int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
+                for (int k = k0; k < k1; k++) {
+                    int i = Math.min(k * L, inner - L);
+                    shiftTileSums(x, xb + i, xs, c0, c1, y, yb + i, g, 3 * L * (k - k0));
+                }
+            }
+            for (int k = k0; k < k1; k++) {
+                int i = Math.min(k * L, inner - L);
+                float[] o = ols == 1 ? out : LANE_OUT.get();
+                int oo = ols == 1 ? ob + i : 0;
+                if (!shiftTileLoss(g, 3 * L * (k - k0), o, oo)) {
+                    sparseSoftmaxTile(x, xb + i, xs, 1, classes, y, yb + i, 1, o, oo, 1, L, true);
+                }
+                if (ols != 1) {
+                    for (int j = 0; j < L; j++) {
+                        out[ob + (i + j) * ols] = o[j];
+                    }
+                }
+            }
         }
-        FloatVector d = FloatVector.zero(S);
-        FloatVector dc = d;
-        for (int c = 0; c < classes; c++) {
+    }
+
+    /** A one-pass tile's state at {@code g[gi..gi + 3L)}: the label logits (one gather), zero sums. */
+    private static void shiftTileStart(float[] x, int xb, int xs, int[] y, int yb, float[] g, int gi) {
+        IntVector labels = IntVector.fromArray(SI, y, yb);
+        // the label logits in one gather: lane j reads x[xb + y_j·xs + j] (a pass over every class cost about a tenth)
+        int[] index = LABEL_INDEX.get();
+        labels.mul(xs).add(IntVector.fromArray(SI, LANE_MAPS[1], 0)).intoArray(index, 0);
+        FloatVector.fromArray(S, x, xb, index, 0).intoArray(g, gi);
+        FloatVector zero = FloatVector.zero(S);
+        zero.intoArray(g, gi + L);
+        zero.intoArray(g, gi + 2 * L);
+    }
+
+    /**
+     * Adds the terms of classes {@code [c0, c1)} to a one-pass tile's compensated sums at {@code g[gi + L..gi + 3L)}:
+     * {@code exp(min(x_c − x_label, 88))}, the label's own term left out.
+     */
+    private static void shiftTileSums(float[] x, int xb, int xs, int c0, int c1, int[] y, int yb, float[] g, int gi) {
+        FloatVector yv = IntVector.fromArray(SI, y, yb).reinterpretAsFloats();
+        FloatVector xy = FloatVector.fromArray(S, g, gi);
+        FloatVector d = FloatVector.fromArray(S, g, gi + L);
+        FloatVector dc = FloatVector.fromArray(S, g, gi + 2 * L);
+        int c = c0;
+        if (c1 - c0 >= 4) {
+            // four classes per step: their terms (all non-negative) added pairwise, then once into the compensated
+            // sum (Kahan per class was four of the about 24 operations per class)
+            for (; c + 4 <= c1; c += 4) {
+                FloatVector a26 = FloatVector.fromArray(S, x, xb + (c + 0) * xs).sub(xy);
+                a26 = a26.blend(88f, a26.compare(VectorOperators.GT, 88f));
+                // ex26 = exp(a26): VectorMath.expNonPositive written out
+                FloatVector ex26t = a26.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex26n = ex26t.sub(SHIFTER);
+                FloatVector ex26r = ex26n.lanewise(VectorOperators.FMA, -LN2_LO, ex26n.lanewise(VectorOperators.FMA, -LN2_HI, a26));
+                FloatVector ex26q = ex26r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex26r, Q3)
+                        .lanewise(VectorOperators.FMA, ex26r, Q2).lanewise(VectorOperators.FMA, ex26r, Q1).lanewise(VectorOperators.FMA, ex26r, 1f);
+                FloatVector ex26 = ex26q.lanewise(VectorOperators.FMA, ex26r, 1f).reinterpretAsInts()
+                        .add(ex26t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, a26.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                FloatVector t26 = ex26.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 0)));
+                FloatVector a27 = FloatVector.fromArray(S, x, xb + (c + 1) * xs).sub(xy);
+                a27 = a27.blend(88f, a27.compare(VectorOperators.GT, 88f));
+                // ex27 = exp(a27): VectorMath.expNonPositive written out
+                FloatVector ex27t = a27.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex27n = ex27t.sub(SHIFTER);
+                FloatVector ex27r = ex27n.lanewise(VectorOperators.FMA, -LN2_LO, ex27n.lanewise(VectorOperators.FMA, -LN2_HI, a27));
+                FloatVector ex27q = ex27r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex27r, Q3)
+                        .lanewise(VectorOperators.FMA, ex27r, Q2).lanewise(VectorOperators.FMA, ex27r, Q1).lanewise(VectorOperators.FMA, ex27r, 1f);
+                FloatVector ex27 = ex27q.lanewise(VectorOperators.FMA, ex27r, 1f).reinterpretAsInts()
+                        .add(ex27t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, a27.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                FloatVector t27 = ex27.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 1)));
+                FloatVector a28 = FloatVector.fromArray(S, x, xb + (c + 2) * xs).sub(xy);
+                a28 = a28.blend(88f, a28.compare(VectorOperators.GT, 88f));
+                // ex28 = exp(a28): VectorMath.expNonPositive written out
+                FloatVector ex28t = a28.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex28n = ex28t.sub(SHIFTER);
+                FloatVector ex28r = ex28n.lanewise(VectorOperators.FMA, -LN2_LO, ex28n.lanewise(VectorOperators.FMA, -LN2_HI, a28));
+                FloatVector ex28q = ex28r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex28r, Q3)
+                        .lanewise(VectorOperators.FMA, ex28r, Q2).lanewise(VectorOperators.FMA, ex28r, Q1).lanewise(VectorOperators.FMA, ex28r, 1f);
+                FloatVector ex28 = ex28q.lanewise(VectorOperators.FMA, ex28r, 1f).reinterpretAsInts()
+                        .add(ex28t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, a28.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                FloatVector t28 = ex28.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 2)));
+                FloatVector a29 = FloatVector.fromArray(S, x, xb + (c + 3) * xs).sub(xy);
+                a29 = a29.blend(88f, a29.compare(VectorOperators.GT, 88f));
+                // ex29 = exp(a29): VectorMath.expNonPositive written out
+                FloatVector ex29t = a29.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex29n = ex29t.sub(SHIFTER);
+                FloatVector ex29r = ex29n.lanewise(VectorOperators.FMA, -LN2_LO, ex29n.lanewise(VectorOperators.FMA, -LN2_HI, a29));
+                FloatVector ex29q = ex29r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex29r, Q3)
+                        .lanewise(VectorOperators.FMA, ex29r, Q2).lanewise(VectorOperators.FMA, ex29r, Q1).lanewise(VectorOperators.FMA, ex29r, 1f);
+                FloatVector ex29 = ex29q.lanewise(VectorOperators.FMA, ex29r, 1f).reinterpretAsInts()
+                        .add(ex29t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, a29.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                FloatVector t29 = ex29.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 3)));
+                FloatVector u = t26.add(t27).add(t28.add(t29)).sub(dc);
+                FloatVector sum = d.add(u);
+                dc = sum.sub(d).sub(u);
+                d = sum;
+            }
+        }
+        for (; c < c1; c++) {
             FloatVector a = FloatVector.fromArray(S, x, xb + c * xs).sub(xy);
             a = a.blend(88f, a.compare(VectorOperators.GT, 88f));
             // ex1 = exp(a): VectorMath.expNonPositive written out
@@ -2054,6 +2190,17 @@ public final class VectorKernels extends ScalarKernels {
             dc = sum.sub(d).sub(u);
             d = sum;
         }
+        d.intoArray(g, gi + L);
+        dc.intoArray(g, gi + 2 * L);
+    }
+
+    /**
+     * The losses of a one-pass tile from its state, {@code log1p(d)}, into {@code out[ob..ob + L)}; lanes whose sum
+     * left the safe range, NaN, or whose label logit is infinite get NaN, and false is returned.
+     */
+    private static boolean shiftTileLoss(float[] g, int gi, float[] out, int ob) {
+        FloatVector xy = FloatVector.fromArray(S, g, gi);
+        FloatVector d = FloatVector.fromArray(S, g, gi + L);
         // log1p(d) = log(u)·(d/(u − 1)) with u = 1 + d (the ratio first, so no overflow; where u = 1: d); good
         // lanes: d in range (false for NaN) and a finite label logit
         FloatVector u1 = d.add(1f);
