@@ -213,7 +213,8 @@ public final class ParallelCrossEntropy {
         int inner = xl.inner();
         int want = parallelism; // the ops took the calling thread already when onCaller(xl)
         if (inner == 1) {
-            // class axis last: rows of at least ROW_ALIGN classes run one at a time, so any split gives the same bits;
+            // class axis last: a row of at least ROW_ALIGN classes gets the same bits in any batch (its loss depends on
+            // its own logits only, whichever rows share its group of logs), so any split gives the same bits;
             // fewer classes are packed ROW_ALIGN rows to a tile, so parts are whole multiples of ROW_ALIGN rows
             int align = xl.classes() >= ROW_ALIGN ? 1 : ROW_ALIGN;
             return spread(outer / align, want, (k0, k1, last) -> new Part(k0 * align, last ? outer : k1 * align, 0, 1));

@@ -94,6 +94,15 @@ public final class VectorKernels extends ScalarKernels {
      * faster, 24 1.17×, 28 1.11×; the row path wins from 32, by 1.22×).
      */
     static final int PACKED_DENSE_CLASSES = 2 * L;
+    /**
+     * Dense-label softmax rows, tiles and pairs with {@code Σt·C} above this take the scalar row, in double. A float
+     * {@code x − m} is rounded by up to 2^−25·|x − m|, so a term {@code exp(x − m)} with {@code x − m} in [−64, −32]
+     * is off by up to 1.9e-6 of itself; in a confident row such terms make the whole loss {@code Σt·log1p(d)}, and
+     * with {@code Σt·C} above about 5e14 that loss exceeds 7, where the float steps after it break the
+     * {@code 1e-6 + 2e-6·|ref|} bar (review 2026-12-02: 2.0e-6 at {@code t = 1e28}; 3.9e-6 at 2.5e29 with terms below
+     * e^−64). Labels that sum to 1 per row stay far below it.
+     */
+    static final double LARGE_LABELS = 1e13;
     /** The widest lane stride a tile gathers with. */
     static final int MAX_LANE_STRIDE = 256;
     /**
@@ -849,7 +858,7 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
-    /** Per-thread lanes of {@link #sparseRows} and {@link #softmaxRows}: four groups of L parts, then L losses. */
+    /** Per-thread lanes of {@link #sparseRows} and {@link #softmaxRows}: up to four groups of L parts, then L losses. */
     private static final ThreadLocal<float[]> ROW_GROUP = ThreadLocal.withInitial(() -> new float[5 * L]);
 
     /**
@@ -1251,7 +1260,7 @@ public final class VectorKernels extends ScalarKernels {
      * get t = 0 and x − m = −∞ for the exp. Stores {@code Σt}, {@code Σ t·(m − x)}, {@code k + d} and
      * {@code (k − 1) + d} as floats into lane {@code i} of the four groups of {@code g}; returns false (nothing
      * stored) when a label has its sign bit set (labels of both signs cancel), a part is not finite, or
-     * {@code Σt·C > 1e31} (the terms the exp flushes to 0, below e^−87.3, would show). Compiled on its own, as
+     * {@code Σt·C > }{@link #LARGE_LABELS}. Compiled on its own, as
      * {@link #rowSumExp}.
      */
     static boolean softmaxRowSums(float[] x, int xb, int classes, float[] t, int tb, float m, float[] g, int i) {
@@ -1322,7 +1331,7 @@ public final class VectorKernels extends ScalarKernels {
             ts += t0.reduceLanes(VectorOperators.ADD);
             negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
-        if (negative || ts * classes > 1e31) {
+        if (negative || ts * classes > LARGE_LABELS) {
             return false;
         }
         float fts = (float) ts;
@@ -1827,7 +1836,7 @@ public final class VectorKernels extends ScalarKernels {
         // labels so large that the terms the exp flushes to 0 (below e^−87.3) would show: NaN too, redone in double
         FloatVector result = logd.lanewise(VectorOperators.FMA, thi, ahi.neg()).reinterpretAsInts()
                 .or(signs.lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats()
-                .blend(Float.NaN, thi.compare(VectorOperators.GT, 1e31f / classes));
+                .blend(Float.NaN, thi.compare(VectorOperators.GT, (float) (LARGE_LABELS / classes)));
         if (count == L && ols == 1) {
             result.intoArray(out, ob);
         } else {
@@ -1921,10 +1930,10 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector posB = gB.blend(0f, gB.compare(VectorOperators.LT, 0f));
             t0A.lanewise(VectorOperators.FMA, posA.add(lp2A), t1A.mul(posA.sub(gA).add(lp2A))).intoArray(out, ob + a);
             t0B.lanewise(VectorOperators.FMA, posB.add(lp2B), t1B.mul(posB.sub(gB).add(lp2B))).intoArray(out, ob + b);
-            // NaN unless g = x1 − x0 and the labels are finite and |t0 + t1| ≤ 5e30: larger labels would multiply the
-            // exp(−|g|) that the exp flushes to 0 below e^−87.3 (the scalar row takes them, in double)
-            FloatVector checkA = gA.add(t0A.add(t1A).mul(0x1p26f)).mul(0f);
-            FloatVector checkB = gB.add(t0B.add(t1B).mul(0x1p26f)).mul(0f);
+            // NaN unless g = x1 − x0 and the labels are finite and |t0 + t1| ≤ 2^128 / 2^84 = 1.8e13 (see LARGE_LABELS;
+            // the scalar row takes the others, in double)
+            FloatVector checkA = gA.add(t0A.add(t1A).mul(0x1p84f)).mul(0f);
+            FloatVector checkB = gB.add(t0B.add(t1B).mul(0x1p84f)).mul(0f);
             boolean redoA = checkA.compare(VectorOperators.NE, checkA).or(t0A.mul(t1A).compare(VectorOperators.LT, 0f)).anyTrue();
             boolean redoB = checkB.compare(VectorOperators.NE, checkB).or(t0B.mul(t1B).compare(VectorOperators.LT, 0f)).anyTrue();
             // the rare lanes are redone from memory after both stores, so that no vector is live across a call
@@ -1946,7 +1955,7 @@ public final class VectorKernels extends ScalarKernels {
             float g = x[xb + 2 * j + 1] - x[xb + 2 * j];
             float t0 = t[tb + 2 * j];
             float t1 = t[tb + 2 * j + 1];
-            if (!Float.isFinite(g + (t0 + t1) * 0x1p26f) || t0 * t1 < 0f) {
+            if (!Float.isFinite(g + (t0 + t1) * 0x1p84f) || t0 * t1 < 0f) {
                 out[ob + j] = ScalarKernels.softmaxRow(x, xb + 2 * j, 1, 2, t, tb + 2 * j, 1);
             }
         }
@@ -2035,7 +2044,7 @@ public final class VectorKernels extends ScalarKernels {
     static boolean sparseInnerShiftTile(float[] x, int xb, int xs, int classes, int[] y, int yb,
                                                 float[] out, int ob) {
         float[] g = SHIFT_TILES.get();
-        shiftTileStart(x, xb, xs, y, yb, g, 0);
+        shiftTileStart(x, xb, xs, classes, y, yb, g, 0);
         shiftTileSums(x, xb, xs, 0, classes, y, yb, g, 0);
         return shiftTileLoss(g, 0, out, ob);
     }
@@ -2068,7 +2077,7 @@ public final class VectorKernels extends ScalarKernels {
             int k1 = Math.min(tiles, k0 + SHIFT_CHUNK);
             for (int k = k0; k < k1; k++) {
                 int i = Math.min(k * L, inner - L);
-                shiftTileStart(x, xb + i, xs, y, yb + i, g, 3 * L * (k - k0));
+                shiftTileStart(x, xb + i, xs, classes, y, yb + i, g, 3 * L * (k - k0));
             }
             for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
                 int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
@@ -2093,13 +2102,26 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
-    /** A one-pass tile's state at {@code g[gi..gi + 3L)}: the label logits (one gather), zero sums. */
-    private static void shiftTileStart(float[] x, int xb, int xs, int[] y, int yb, float[] g, int gi) {
+    /**
+     * A one-pass tile's state at {@code g[gi..gi + 3L)}: the label logits, zero sums. Above 16 classes the label
+     * logits come from one gather (a pass over every class cost about a tenth at C = 1000); below, from a pass
+     * (at C = 2 the gather made the tile 1.3–1.9× slower).
+     */
+    private static void shiftTileStart(float[] x, int xb, int xs, int classes, int[] y, int yb, float[] g, int gi) {
         IntVector labels = IntVector.fromArray(SI, y, yb);
-        // the label logits in one gather: lane j reads x[xb + y_j·xs + j] (a pass over every class cost about a tenth)
-        int[] index = LABEL_INDEX.get();
-        labels.mul(xs).add(IntVector.fromArray(SI, LANE_MAPS[1], 0)).intoArray(index, 0);
-        FloatVector.fromArray(S, x, xb, index, 0).intoArray(g, gi);
+        if (classes > 16) {
+            // lane j reads x[xb + y_j·xs + j]
+            int[] index = LABEL_INDEX.get();
+            labels.mul(xs).add(IntVector.fromArray(SI, LANE_MAPS[1], 0)).intoArray(index, 0);
+            FloatVector.fromArray(S, x, xb, index, 0).intoArray(g, gi);
+        } else {
+            FloatVector yv = labels.reinterpretAsFloats();
+            FloatVector xy = FloatVector.zero(S);
+            for (int c = 0; c < classes; c++) {
+                xy = xy.blend(FloatVector.fromArray(S, x, xb + c * xs), yv.compare(VectorOperators.EQ, labelBits(c)));
+            }
+            xy.intoArray(g, gi);
+        }
         FloatVector zero = FloatVector.zero(S);
         zero.intoArray(g, gi + L);
         zero.intoArray(g, gi + 2 * L);
@@ -2201,10 +2223,28 @@ public final class VectorKernels extends ScalarKernels {
     private static boolean shiftTileLoss(float[] g, int gi, float[] out, int ob) {
         FloatVector xy = FloatVector.fromArray(S, g, gi);
         FloatVector d = FloatVector.fromArray(S, g, gi + L);
-        // log1p(d) = log(u)·(d/(u − 1)) with u = 1 + d (the ratio first, so no overflow; where u = 1: d); good
-        // lanes: d in range (false for NaN) and a finite label logit
-        FloatVector u1 = d.add(1f);
-        FloatVector loss = u1.lanewise(VectorOperators.LOG).mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
+        // log1p(d): the polynomial on [0, 1], log(1 + d) above (1 + d rounded at most 2^−24 relative, the log at
+        // least log 2); at small C the JDK's LOG and a division were the larger part of the tile. Good lanes: d in
+        // range (false for NaN) and a finite label logit
+        FloatVector dt = d.blend(0f, d.compare(VectorOperators.GT, 1f));
+        // lp29 = log1p(dt): VectorMath.log1pUnit written out
+        FloatVector lp29t2 = dt.mul(dt);
+        FloatVector lp29 = dt.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, dt, R5).lanewise(VectorOperators.FMA, dt, R4)
+                .lanewise(VectorOperators.FMA, dt, R3).lanewise(VectorOperators.FMA, dt, R2).lanewise(VectorOperators.FMA, dt, R1).lanewise(VectorOperators.FMA, dt, R0)
+                .lanewise(VectorOperators.FMA, lp29t2, dt);
+        FloatVector w = d.add(1f).blend(2f, d.compare(VectorOperators.LE, 1f).or(d.compare(VectorOperators.GT, 1e37f)));
+        // lg33 = log(w): VectorMath.logNormal written out
+        IntVector lg33bits = w.reinterpretAsInts();
+        IntVector lg33k = lg33bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+        FloatVector lg33f = lg33bits.sub(lg33k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+        FloatVector lg33kf = lg33k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+        FloatVector lg33f2 = lg33f.mul(lg33f);
+        FloatVector lg33p = lg33f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg33f, P5)
+                .lanewise(VectorOperators.FMA, lg33f, P4).lanewise(VectorOperators.FMA, lg33f, P3).lanewise(VectorOperators.FMA, lg33f, P2)
+                .lanewise(VectorOperators.FMA, lg33f, P1).lanewise(VectorOperators.FMA, lg33f, P0);
+        FloatVector lg33l1 = lg33p.mul(lg33f).lanewise(VectorOperators.FMA, lg33f2, lg33f2.mul(-0.5f)).add(lg33f);
+        FloatVector lg33 = lg33kf.lanewise(VectorOperators.FMA, LN2_HI, lg33kf.lanewise(VectorOperators.FMA, LN2_LO, lg33l1));
+        FloatVector loss = lg33.blend(lp29, d.compare(VectorOperators.LE, 1f));
         VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f)
                 .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
         FloatVector.broadcast(S, Float.NaN).blend(loss, good).intoArray(out, ob);
