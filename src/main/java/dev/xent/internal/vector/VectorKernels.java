@@ -2041,12 +2041,40 @@ public final class VectorKernels extends ScalarKernels {
      * NaN or an infinite logit) it returns false and the two-pass tile recomputes those lanes with the maximum as the
      * shift.
      */
-    static boolean sparseInnerShiftTile(float[] x, int xb, int xs, int classes, int[] y, int yb,
+    private static boolean sparseInnerShiftTile(float[] x, int xb, int xs, int classes, int[] y, int yb,
                                                 float[] out, int ob) {
-        float[] g = SHIFT_TILES.get();
-        shiftTileStart(x, xb, xs, classes, y, yb, g, 0);
-        shiftTileSums(x, xb, xs, 0, classes, y, yb, g, 0);
-        return shiftTileLoss(g, 0, out, ob);
+        FloatVector yv = IntVector.fromArray(SI, y, yb).reinterpretAsFloats();
+        FloatVector xy = FloatVector.zero(S);
+        for (int c = 0; c < classes; c++) {
+            xy = xy.blend(FloatVector.fromArray(S, x, xb + c * xs), yv.compare(VectorOperators.EQ, labelBits(c)));
+        }
+        FloatVector d = FloatVector.zero(S);
+        FloatVector dc = d;
+        for (int c = 0; c < classes; c++) {
+            FloatVector a = FloatVector.fromArray(S, x, xb + c * xs).sub(xy);
+            a = a.blend(88f, a.compare(VectorOperators.GT, 88f));
+            // ex1 = exp(a): VectorMath.expNonPositive written out
+            FloatVector ex1t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex1n = ex1t.sub(SHIFTER);
+            FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, a));
+            FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
+                    .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
+            FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
+                    .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector u = ex1.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c))).sub(dc);
+            FloatVector sum = d.add(u);
+            dc = sum.sub(d).sub(u);
+            d = sum;
+        }
+        // log1p(d) = log(u)·(d/(u − 1)) with u = 1 + d (the ratio first, so no overflow; where u = 1: d); good
+        // lanes: d in range (false for NaN) and a finite label logit
+        FloatVector u1 = d.add(1f);
+        FloatVector loss = u1.lanewise(VectorOperators.LOG).mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
+        VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f)
+                .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
+        FloatVector.broadcast(S, Float.NaN).blend(loss, good).intoArray(out, ob);
+        return good.allTrue();
     }
 
     /** Tiles whose state {@link #sparseInnerShiftTiles} keeps while it walks a block of classes across them. */
@@ -2066,8 +2094,11 @@ public final class VectorKernels extends ScalarKernels {
      * in a per-thread array while each block of {@link #SHIFT_CLASS_BLOCK} classes is walked across them. Tile by tile,
      * a tile's 16 floats of a class straddle two cache lines and the next tile reads one of them again one pass over
      * every class later, from L2 or L3 (at C = 1000 the kernel then ran at the speed of those reads); here the next
-     * tile finds it in L1. The same bits as tile by tile (the blocks are multiples of 4 classes, the sums' order is
-     * unchanged); tiles whose lanes left the safe range are redone by the two-pass tile, as there.
+     * tile finds it in L1. The label logits come from one gather, and four classes go into each compensated addition.
+     * The blocks are multiples of 4 classes, so the sums add in the order of one pass over all classes and a
+     * position's bits do not depend on its chunk; tiles whose lanes left the safe range are redone by the two-pass
+     * tile, as there. Up to 64 classes the tiles run one at a time ({@link #sparseInnerShiftTile}: a per-thread state
+     * and three calls per tile made C = 2 about 1.5× slower).
      */
     private static void sparseInnerShiftTiles(float[] x, int xb, int xs, int inner, int classes, int[] y, int yb,
                                               float[] out, int ob, int ols) {
@@ -2077,7 +2108,7 @@ public final class VectorKernels extends ScalarKernels {
             int k1 = Math.min(tiles, k0 + SHIFT_CHUNK);
             for (int k = k0; k < k1; k++) {
                 int i = Math.min(k * L, inner - L);
-                shiftTileStart(x, xb + i, xs, classes, y, yb + i, g, 3 * L * (k - k0));
+                shiftTileStart(x, xb + i, xs, y, yb + i, g, 3 * L * (k - k0));
             }
             for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
                 int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
@@ -2103,25 +2134,14 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     /**
-     * A one-pass tile's state at {@code g[gi..gi + 3L)}: the label logits, zero sums. Above 16 classes the label
-     * logits come from one gather (a pass over every class cost about a tenth at C = 1000); below, from a pass
-     * (at C = 2 the gather made the tile 1.3–1.9× slower).
+     * A one-pass tile's state at {@code g[gi..gi + 3L)}: the label logits by one gather (lane j reads
+     * {@code x[xb + y_j·xs + j]}; a pass over every class cost about a tenth at C = 1000), zero sums.
      */
-    private static void shiftTileStart(float[] x, int xb, int xs, int classes, int[] y, int yb, float[] g, int gi) {
+    static void shiftTileStart(float[] x, int xb, int xs, int[] y, int yb, float[] g, int gi) {
         IntVector labels = IntVector.fromArray(SI, y, yb);
-        if (classes > 16) {
-            // lane j reads x[xb + y_j·xs + j]
-            int[] index = LABEL_INDEX.get();
-            labels.mul(xs).add(IntVector.fromArray(SI, LANE_MAPS[1], 0)).intoArray(index, 0);
-            FloatVector.fromArray(S, x, xb, index, 0).intoArray(g, gi);
-        } else {
-            FloatVector yv = labels.reinterpretAsFloats();
-            FloatVector xy = FloatVector.zero(S);
-            for (int c = 0; c < classes; c++) {
-                xy = xy.blend(FloatVector.fromArray(S, x, xb + c * xs), yv.compare(VectorOperators.EQ, labelBits(c)));
-            }
-            xy.intoArray(g, gi);
-        }
+        int[] index = LABEL_INDEX.get();
+        labels.mul(xs).add(IntVector.fromArray(SI, LANE_MAPS[1], 0)).intoArray(index, 0);
+        FloatVector.fromArray(S, x, xb, index, 0).intoArray(g, gi);
         FloatVector zero = FloatVector.zero(S);
         zero.intoArray(g, gi + L);
         zero.intoArray(g, gi + 2 * L);
@@ -2131,7 +2151,7 @@ public final class VectorKernels extends ScalarKernels {
      * Adds the terms of classes {@code [c0, c1)} to a one-pass tile's compensated sums at {@code g[gi + L..gi + 3L)}:
      * {@code exp(min(x_c − x_label, 88))}, the label's own term left out.
      */
-    private static void shiftTileSums(float[] x, int xb, int xs, int c0, int c1, int[] y, int yb, float[] g, int gi) {
+    static void shiftTileSums(float[] x, int xb, int xs, int c0, int c1, int[] y, int yb, float[] g, int gi) {
         FloatVector yv = IntVector.fromArray(SI, y, yb).reinterpretAsFloats();
         FloatVector xy = FloatVector.fromArray(S, g, gi);
         FloatVector d = FloatVector.fromArray(S, g, gi + L);
@@ -2220,31 +2240,13 @@ public final class VectorKernels extends ScalarKernels {
      * The losses of a one-pass tile from its state, {@code log1p(d)}, into {@code out[ob..ob + L)}; lanes whose sum
      * left the safe range, NaN, or whose label logit is infinite get NaN, and false is returned.
      */
-    private static boolean shiftTileLoss(float[] g, int gi, float[] out, int ob) {
+    static boolean shiftTileLoss(float[] g, int gi, float[] out, int ob) {
         FloatVector xy = FloatVector.fromArray(S, g, gi);
         FloatVector d = FloatVector.fromArray(S, g, gi + L);
-        // log1p(d): the polynomial on [0, 1], log(1 + d) above (1 + d rounded at most 2^−24 relative, the log at
-        // least log 2); at small C the JDK's LOG and a division were the larger part of the tile. Good lanes: d in
-        // range (false for NaN) and a finite label logit
-        FloatVector dt = d.blend(0f, d.compare(VectorOperators.GT, 1f));
-        // lp29 = log1p(dt): VectorMath.log1pUnit written out
-        FloatVector lp29t2 = dt.mul(dt);
-        FloatVector lp29 = dt.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, dt, R5).lanewise(VectorOperators.FMA, dt, R4)
-                .lanewise(VectorOperators.FMA, dt, R3).lanewise(VectorOperators.FMA, dt, R2).lanewise(VectorOperators.FMA, dt, R1).lanewise(VectorOperators.FMA, dt, R0)
-                .lanewise(VectorOperators.FMA, lp29t2, dt);
-        FloatVector w = d.add(1f).blend(2f, d.compare(VectorOperators.LE, 1f).or(d.compare(VectorOperators.GT, 1e37f)));
-        // lg33 = log(w): VectorMath.logNormal written out
-        IntVector lg33bits = w.reinterpretAsInts();
-        IntVector lg33k = lg33bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
-        FloatVector lg33f = lg33bits.sub(lg33k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
-        FloatVector lg33kf = lg33k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-        FloatVector lg33f2 = lg33f.mul(lg33f);
-        FloatVector lg33p = lg33f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg33f, P5)
-                .lanewise(VectorOperators.FMA, lg33f, P4).lanewise(VectorOperators.FMA, lg33f, P3).lanewise(VectorOperators.FMA, lg33f, P2)
-                .lanewise(VectorOperators.FMA, lg33f, P1).lanewise(VectorOperators.FMA, lg33f, P0);
-        FloatVector lg33l1 = lg33p.mul(lg33f).lanewise(VectorOperators.FMA, lg33f2, lg33f2.mul(-0.5f)).add(lg33f);
-        FloatVector lg33 = lg33kf.lanewise(VectorOperators.FMA, LN2_HI, lg33kf.lanewise(VectorOperators.FMA, LN2_LO, lg33l1));
-        FloatVector loss = lg33.blend(lp29, d.compare(VectorOperators.LE, 1f));
+        // log1p(d) = log(u)·(d/(u − 1)) with u = 1 + d (the ratio first, so no overflow; where u = 1: d); good
+        // lanes: d in range (false for NaN) and a finite label logit
+        FloatVector u1 = d.add(1f);
+        FloatVector loss = u1.lanewise(VectorOperators.LOG).mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
         VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f)
                 .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
         FloatVector.broadcast(S, Float.NaN).blend(loss, good).intoArray(out, ob);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Sparse softmax CE with the class axis first ({@code [N, C, H·W]}) and more than {@code SHIFT_CLASS_BLOCK} classes
  * runs its one-pass tiles in chunks, each block of classes walked across the chunk's tiles. A position's loss must
- * be what the single one-pass tile gives (the blocks keep the order of the sums), must not depend on the chunk, the
+ * be what one pass over all classes gives (the blocks keep the order of the sums), must not depend on the chunk, the
  * tile or the sub-batch it falls in, and must match the float64 reference; lanes whose sum leaves the safe range (a
  * logit 100 above the label's), NaN and an infinite label logit are redone by the two-pass tile, per position.
  */
@@ -71,13 +71,16 @@ class ShiftTilesTest {
                         assertTrue(err <= 1e-6 + 2e-6 * Math.abs(want[r]), where + ": " + got[r] + " against the reference " + want[r]);
                     }
                 }
-                // every tile alone, through the single one-pass tile: the lanes it keeps have the bits of the batch
+                // every tile alone, its sums in one pass over all classes: the lanes it keeps have the bits of the batch
                 float[] one = new float[L];
+                float[] state = new float[3 * L];
                 int kept = 0;
                 for (int n = 0; n < batch; n++) {
                     for (int i0 = 0; i0 < inner; i0 += L) {
                         int i = Math.min(i0, inner - L);
-                        VectorKernels.sparseInnerShiftTile(x, n * c * inner + i, inner, c, y, n * inner + i, one, 0);
+                        VectorKernels.shiftTileStart(x, n * c * inner + i, inner, y, n * inner + i, state, 0);
+                        VectorKernels.shiftTileSums(x, n * c * inner + i, inner, 0, c, y, n * inner + i, state, 0);
+                        VectorKernels.shiftTileLoss(state, 0, one, 0);
                         for (int j = 0; j < L; j++) {
                             if (!Float.isNaN(one[j])) {
                                 kept++;
