@@ -2094,7 +2094,7 @@ public final class VectorKernels extends ScalarKernels {
      * in a per-thread array while each block of {@link #SHIFT_CLASS_BLOCK} classes is walked across them. Tile by tile,
      * a tile's 16 floats of a class straddle two cache lines and the next tile reads one of them again one pass over
      * every class later, from L2 or L3 (at C = 1000 the kernel then ran at the speed of those reads); here the next
-     * tile finds it in L1. The label logits come from one gather, and four classes go into each compensated addition.
+     * tile finds it in L1. The label logits are read once per tile, and four classes go into each compensated addition.
      * The blocks are multiples of 4 classes, so the sums add in the order of one pass over all classes and a
      * position's bits do not depend on its chunk; tiles whose lanes left the safe range are redone by the two-pass
      * tile, as there. Up to 64 classes the tiles run one at a time ({@link #sparseInnerShiftTile}: a per-thread state
@@ -2134,14 +2134,14 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     /**
-     * A one-pass tile's state at {@code g[gi..gi + 3L)}: the label logits by one gather (lane j reads
-     * {@code x[xb + y_j·xs + j]}; a pass over every class cost about a tenth at C = 1000), zero sums.
+     * A one-pass tile's state at {@code g[gi..gi + 3L)}: the label logits, read one by one (lane j's is
+     * {@code x[xb + y_j·xs + j]}; a pass over every class cost about a tenth at C = 1000, and the Vector API's gather
+     * was not intrinsified here on JDK 25, 576 B per call at {@code [1, 32000, 40]}), zero sums.
      */
     static void shiftTileStart(float[] x, int xb, int xs, int[] y, int yb, float[] g, int gi) {
-        IntVector labels = IntVector.fromArray(SI, y, yb);
-        int[] index = LABEL_INDEX.get();
-        labels.mul(xs).add(IntVector.fromArray(SI, LANE_MAPS[1], 0)).intoArray(index, 0);
-        FloatVector.fromArray(S, x, xb, index, 0).intoArray(g, gi);
+        for (int j = 0; j < L; j++) {
+            g[gi + j] = x[xb + y[yb + j] * xs + j];
+        }
         FloatVector zero = FloatVector.zero(S);
         zero.intoArray(g, gi + L);
         zero.intoArray(g, gi + 2 * L);
