@@ -858,7 +858,7 @@ public final class VectorKernels extends ScalarKernels {
         }
     }
 
-    /** Per-thread lanes of {@link #sparseRows} and {@link #softmaxRows}: up to four groups of L parts, then L losses. */
+    /** Per-thread lanes of {@link #sparseRows} and {@link #softmaxRows}: four groups of L parts, then L losses. */
     private static final ThreadLocal<float[]> ROW_GROUP = ThreadLocal.withInitial(() -> new float[5 * L]);
 
     /**
@@ -888,12 +888,13 @@ public final class VectorKernels extends ScalarKernels {
                     shift = m - xy;
                     d = xy == m ? rowSumExp(x, xb, classes, m) : rowSumExpPlain(x, xb, classes, m);
                 }
-                g[i] = shift;
-                g[L + i] = (float) d;
-                g[2 * L + i] = (float) (d - 1);
+                g[i] = 1f;
+                g[L + i] = shift;
+                g[2 * L + i] = (float) d;
+                g[3 * L + i] = (float) (d - 1);
             }
             boolean direct = n == L && ol.inner() == 1 && ol.outerStride() == 1;
-            sparseGroupLosses(g, direct ? out : g, direct ? ol.rowIndex(r0) : 4 * L);
+            groupLosses(g, direct ? out : g, direct ? ol.rowIndex(r0) : 4 * L);
             if (!direct) {
                 for (int i = 0; i < n; i++) {
                     out[ol.rowIndex(r0 + i)] = g[4 * L + i];
@@ -903,12 +904,15 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     /**
-     * The L losses of a {@link #sparseRows} group from its parts in {@code g}, into {@code out[ob..ob + L)}. A method
-     * of its own, so that no vector lives in the driver's loop over rows, whose calls C2 does not inline.
+     * The L losses of a {@link #sparseRows} or {@link #softmaxRows} group from its parts in {@code g}: four groups of
+     * L lanes {@code a, b, d, u}, {@code loss = a·log d + b} with {@code log d} the float log1p of {@code u = d − 1}
+     * below {@code d = 2} and the float log of {@code d} above, into {@code out[ob..ob + L)}. {@code d} is at least 1
+     * or NaN (a NaN in a sparse row): {@code d − d} carries the NaN the log polynomial would not. A method of its own,
+     * so that no vector lives in the drivers' loops over rows, whose calls C2 does not inline.
      */
-    private static void sparseGroupLosses(float[] g, float[] out, int ob) {
-        FloatVector d = FloatVector.fromArray(S, g, L);
-        FloatVector u = FloatVector.fromArray(S, g, 2 * L);
+    private static void groupLosses(float[] g, float[] out, int ob) {
+        FloatVector d = FloatVector.fromArray(S, g, 2 * L);
+        FloatVector u = FloatVector.fromArray(S, g, 3 * L);
         // lg31 = log(d): VectorMath.logNormal written out
         IntVector lg31bits = d.reinterpretAsInts();
         IntVector lg31k = lg31bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
@@ -925,8 +929,8 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector lp27 = u.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, u, R5).lanewise(VectorOperators.FMA, u, R4)
                 .lanewise(VectorOperators.FMA, u, R3).lanewise(VectorOperators.FMA, u, R2).lanewise(VectorOperators.FMA, u, R1).lanewise(VectorOperators.FMA, u, R0)
                 .lanewise(VectorOperators.FMA, lp27t2, u);
-        // d is in [1, C] or NaN (a NaN in the row): d − d carries the NaN the log polynomial would not
-        FloatVector.fromArray(S, g, 0).add(lg31.blend(lp27, d.compare(VectorOperators.LT, 2f))).add(d.sub(d)).intoArray(out, ob);
+        FloatVector.fromArray(S, g, 0).lanewise(VectorOperators.FMA, lg31.blend(lp27, d.compare(VectorOperators.LT, 2f)), FloatVector.fromArray(S, g, L))
+                .add(d.sub(d)).intoArray(out, ob);
     }
 
     private static void tile(int op, float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
@@ -1177,9 +1181,10 @@ public final class VectorKernels extends ScalarKernels {
      * {@code m} ({@link #rowMax}) and sums ({@link #softmaxRowSums}), then the L losses
      * {@code Σt · log(k + d) + Σ t·(m − x)} in one vector, with the float log1p of {@code (k − 1) + d} (taken in
      * double: exactly d for a single maximum) below 2 and the float log of {@code k + d} above, as in
-     * {@link #sparseRows} (with a {@code Math.log} and a {@code Math.log1p} per row, C = 100 ran 1.2–1.4× slower). A
-     * row the sums do not take (a label with its sign bit set, NaN or infinite data, a sum beyond float
-     * range) is the scalar row's, in double, and enters the group as {@code Σt = 0}. Labels not contiguous along the
+     * {@link #sparseRows}, by {@link #groupLosses} (with a {@code Math.log} and a {@code Math.log1p} per row, C = 100
+     * ran 1.2–1.4× slower). A row the sums do not take (a label with its sign bit set, NaN or infinite data, a sum
+     * beyond float range, labels summing above {@link #LARGE_LABELS}{@code / C}) is the scalar row's, in double, and
+     * enters the group as {@code Σt = 0}. Labels not contiguous along the
      * classes are copied into a per-thread row first, so that every row takes the same formula.
      */
     private static void softmaxRows(float[] x, Layout xl, float[] t, Layout tl, float[] out, Layout ol) {
@@ -1216,38 +1221,13 @@ public final class VectorKernels extends ScalarKernels {
                 }
             }
             boolean direct = n == L && ol.inner() == 1 && ol.outerStride() == 1;
-            softmaxGroupLosses(g, direct ? out : g, direct ? ol.rowIndex(r0) : 4 * L);
+            groupLosses(g, direct ? out : g, direct ? ol.rowIndex(r0) : 4 * L);
             if (!direct) {
                 for (int i = 0; i < n; i++) {
                     out[ol.rowIndex(r0 + i)] = g[4 * L + i];
                 }
             }
         }
-    }
-
-    /** The L losses of a {@link #softmaxRows} group from its parts in {@code g}, as {@link #sparseGroupLosses}. */
-    private static void softmaxGroupLosses(float[] g, float[] out, int ob) {
-        FloatVector d = FloatVector.fromArray(S, g, 2 * L);
-        FloatVector u = FloatVector.fromArray(S, g, 3 * L);
-        // lg32 = log(d): VectorMath.logNormal written out
-        IntVector lg32bits = d.reinterpretAsInts();
-        IntVector lg32k = lg32bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
-        FloatVector lg32f = lg32bits.sub(lg32k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
-        FloatVector lg32kf = lg32k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-        FloatVector lg32f2 = lg32f.mul(lg32f);
-        FloatVector lg32p = lg32f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg32f, P5)
-                .lanewise(VectorOperators.FMA, lg32f, P4).lanewise(VectorOperators.FMA, lg32f, P3).lanewise(VectorOperators.FMA, lg32f, P2)
-                .lanewise(VectorOperators.FMA, lg32f, P1).lanewise(VectorOperators.FMA, lg32f, P0);
-        FloatVector lg32l1 = lg32p.mul(lg32f).lanewise(VectorOperators.FMA, lg32f2, lg32f2.mul(-0.5f)).add(lg32f);
-        FloatVector lg32 = lg32kf.lanewise(VectorOperators.FMA, LN2_HI, lg32kf.lanewise(VectorOperators.FMA, LN2_LO, lg32l1));
-        // lp28 = log1p(u): VectorMath.log1pUnit written out
-        FloatVector lp28t2 = u.mul(u);
-        FloatVector lp28 = u.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, u, R5).lanewise(VectorOperators.FMA, u, R4)
-                .lanewise(VectorOperators.FMA, u, R3).lanewise(VectorOperators.FMA, u, R2).lanewise(VectorOperators.FMA, u, R1).lanewise(VectorOperators.FMA, u, R0)
-                .lanewise(VectorOperators.FMA, lp28t2, u);
-        // Σt·log + Σt·(m − x): both parts non-negative and finite here; a scalar row's loss is the second part
-        FloatVector.fromArray(S, g, 0)
-                .lanewise(VectorOperators.FMA, lg32.blend(lp28, d.compare(VectorOperators.LT, 2f)), FloatVector.fromArray(S, g, L)).intoArray(out, ob);
     }
 
     /**
