@@ -95,11 +95,11 @@ public final class VectorKernels extends ScalarKernels {
      */
     static final int PACKED_DENSE_CLASSES = 2 * L;
     /**
-     * Dense-label softmax rows, tiles and pairs with {@code Σt·C} above this take the scalar row, in double. A float
-     * {@code x − m} is rounded by up to 2^−25·|x − m|, so a term {@code exp(x − m)} with {@code x − m} in [−64, −32]
-     * is off by up to 1.9e-6 of itself; in a confident row such terms make the whole loss {@code Σt·log1p(d)}, and
-     * with {@code Σt·C} above about 5e14 that loss exceeds 7, where the float steps after it break the
-     * {@code 1e-6 + 2e-6·|ref|} bar (review 2026-12-02: 2.0e-6 at {@code t = 1e28}; 3.9e-6 at 2.5e29 with terms below
+     * Dense-label softmax rows, tiles and pairs with {@code Σt·C} above this take the scalar row, in double (pairs
+     * from a label sum of 2^128 / 2^86 = 4.4e12). A float {@code x − m} is rounded by up to half an ulp, 1.9e-6 for
+     * {@code x − m} in [−64, −32], which puts the term {@code exp(x − m)} off by up to 1.9e-6 of itself; in a
+     * confident row such terms make the whole loss {@code Σt·log1p(d)}, and with {@code Σt·C} above about 5e14 that
+     * loss exceeds 7, where the float steps after it break the {@code 1e-6 + 2e-6·|ref|} bar (review 2026-12-02: 2.0e-6 at {@code t = 1e28}; 3.9e-6 at 2.5e29 with terms below
      * e^−64). Labels that sum to 1 per row stay far below it.
      */
     static final double LARGE_LABELS = 1e13;
@@ -1813,7 +1813,7 @@ public final class VectorKernels extends ScalarKernels {
                 .mul(d.div(u1.sub(1f)).blend(1f, kv.compare(VectorOperators.NE, 1f)))
                 .blend(d, u1.compare(VectorOperators.EQ, 1f));
         // log(d)·Σt − Σ t·(x − m); a lane with a label's sign bit set becomes NaN (all bits set) and is redone
-        // labels so large that the terms the exp flushes to 0 (below e^−87.3) would show: NaN too, redone in double
+        // labels summing above LARGE_LABELS / C: NaN too, redone in double
         FloatVector result = logd.lanewise(VectorOperators.FMA, thi, ahi.neg()).reinterpretAsInts()
                 .or(signs.lanewise(VectorOperators.ASHR, 31)).reinterpretAsFloats()
                 .blend(Float.NaN, thi.compare(VectorOperators.GT, (float) (LARGE_LABELS / classes)));
@@ -1910,10 +1910,10 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector posB = gB.blend(0f, gB.compare(VectorOperators.LT, 0f));
             t0A.lanewise(VectorOperators.FMA, posA.add(lp2A), t1A.mul(posA.sub(gA).add(lp2A))).intoArray(out, ob + a);
             t0B.lanewise(VectorOperators.FMA, posB.add(lp2B), t1B.mul(posB.sub(gB).add(lp2B))).intoArray(out, ob + b);
-            // NaN unless g = x1 − x0 and the labels are finite and |t0 + t1| ≤ 2^128 / 2^84 = 1.8e13 (see LARGE_LABELS;
-            // the scalar row takes the others, in double)
-            FloatVector checkA = gA.add(t0A.add(t1A).mul(0x1p84f)).mul(0f);
-            FloatVector checkB = gB.add(t0B.add(t1B).mul(0x1p84f)).mul(0f);
+            // NaN unless g = x1 − x0 and the labels are finite and |t0 + t1| ≤ 2^128 / 2^86 = 4.4e12, so Σt·C stays
+            // below LARGE_LABELS (the scalar row takes the others, in double)
+            FloatVector checkA = gA.add(t0A.add(t1A).mul(0x1p86f)).mul(0f);
+            FloatVector checkB = gB.add(t0B.add(t1B).mul(0x1p86f)).mul(0f);
             boolean redoA = checkA.compare(VectorOperators.NE, checkA).or(t0A.mul(t1A).compare(VectorOperators.LT, 0f)).anyTrue();
             boolean redoB = checkB.compare(VectorOperators.NE, checkB).or(t0B.mul(t1B).compare(VectorOperators.LT, 0f)).anyTrue();
             // the rare lanes are redone from memory after both stores, so that no vector is live across a call
@@ -1935,7 +1935,7 @@ public final class VectorKernels extends ScalarKernels {
             float g = x[xb + 2 * j + 1] - x[xb + 2 * j];
             float t0 = t[tb + 2 * j];
             float t1 = t[tb + 2 * j + 1];
-            if (!Float.isFinite(g + (t0 + t1) * 0x1p84f) || t0 * t1 < 0f) {
+            if (!Float.isFinite(g + (t0 + t1) * 0x1p86f) || t0 * t1 < 0f) {
                 out[ob + j] = ScalarKernels.softmaxRow(x, xb + 2 * j, 1, 2, t, tb + 2 * j, 1);
             }
         }
@@ -2097,9 +2097,10 @@ public final class VectorKernels extends ScalarKernels {
                     shiftTileSums(x, xb + i, xs, c0, c1, y, yb + i, g, 3 * L * (k - k0));
                 }
             }
+            float[] lanes = ols == 1 ? null : LANE_OUT.get();
             for (int k = k0; k < k1; k++) {
                 int i = Math.min(k * L, inner - L);
-                float[] o = ols == 1 ? out : LANE_OUT.get();
+                float[] o = ols == 1 ? out : lanes;
                 int oo = ols == 1 ? ob + i : 0;
                 if (!shiftTileLoss(g, 3 * L * (k - k0), o, oo)) {
                     sparseSoftmaxTile(x, xb + i, xs, 1, classes, y, yb + i, 1, o, oo, 1, L, true);
@@ -2137,63 +2138,61 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector d = FloatVector.fromArray(S, g, gi + L);
         FloatVector dc = FloatVector.fromArray(S, g, gi + 2 * L);
         int c = c0;
-        if (c1 - c0 >= 4) {
-            // four classes per step: their terms (all non-negative) added pairwise, then once into the compensated
-            // sum (Kahan per class was four of the about 24 operations per class)
-            for (; c + 4 <= c1; c += 4) {
-                FloatVector a26 = FloatVector.fromArray(S, x, xb + (c + 0) * xs).sub(xy);
-                a26 = a26.blend(88f, a26.compare(VectorOperators.GT, 88f));
-                // ex26 = exp(a26): VectorMath.expNonPositive written out
-                FloatVector ex26t = a26.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex26n = ex26t.sub(SHIFTER);
-                FloatVector ex26r = ex26n.lanewise(VectorOperators.FMA, -LN2_LO, ex26n.lanewise(VectorOperators.FMA, -LN2_HI, a26));
-                FloatVector ex26q = ex26r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex26r, Q3)
-                        .lanewise(VectorOperators.FMA, ex26r, Q2).lanewise(VectorOperators.FMA, ex26r, Q1).lanewise(VectorOperators.FMA, ex26r, 1f);
-                FloatVector ex26 = ex26q.lanewise(VectorOperators.FMA, ex26r, 1f).reinterpretAsInts()
-                        .add(ex26t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                        .blend(0f, a26.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                FloatVector t26 = ex26.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 0)));
-                FloatVector a27 = FloatVector.fromArray(S, x, xb + (c + 1) * xs).sub(xy);
-                a27 = a27.blend(88f, a27.compare(VectorOperators.GT, 88f));
-                // ex27 = exp(a27): VectorMath.expNonPositive written out
-                FloatVector ex27t = a27.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex27n = ex27t.sub(SHIFTER);
-                FloatVector ex27r = ex27n.lanewise(VectorOperators.FMA, -LN2_LO, ex27n.lanewise(VectorOperators.FMA, -LN2_HI, a27));
-                FloatVector ex27q = ex27r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex27r, Q3)
-                        .lanewise(VectorOperators.FMA, ex27r, Q2).lanewise(VectorOperators.FMA, ex27r, Q1).lanewise(VectorOperators.FMA, ex27r, 1f);
-                FloatVector ex27 = ex27q.lanewise(VectorOperators.FMA, ex27r, 1f).reinterpretAsInts()
-                        .add(ex27t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                        .blend(0f, a27.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                FloatVector t27 = ex27.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 1)));
-                FloatVector a28 = FloatVector.fromArray(S, x, xb + (c + 2) * xs).sub(xy);
-                a28 = a28.blend(88f, a28.compare(VectorOperators.GT, 88f));
-                // ex28 = exp(a28): VectorMath.expNonPositive written out
-                FloatVector ex28t = a28.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex28n = ex28t.sub(SHIFTER);
-                FloatVector ex28r = ex28n.lanewise(VectorOperators.FMA, -LN2_LO, ex28n.lanewise(VectorOperators.FMA, -LN2_HI, a28));
-                FloatVector ex28q = ex28r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex28r, Q3)
-                        .lanewise(VectorOperators.FMA, ex28r, Q2).lanewise(VectorOperators.FMA, ex28r, Q1).lanewise(VectorOperators.FMA, ex28r, 1f);
-                FloatVector ex28 = ex28q.lanewise(VectorOperators.FMA, ex28r, 1f).reinterpretAsInts()
-                        .add(ex28t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                        .blend(0f, a28.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                FloatVector t28 = ex28.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 2)));
-                FloatVector a29 = FloatVector.fromArray(S, x, xb + (c + 3) * xs).sub(xy);
-                a29 = a29.blend(88f, a29.compare(VectorOperators.GT, 88f));
-                // ex29 = exp(a29): VectorMath.expNonPositive written out
-                FloatVector ex29t = a29.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex29n = ex29t.sub(SHIFTER);
-                FloatVector ex29r = ex29n.lanewise(VectorOperators.FMA, -LN2_LO, ex29n.lanewise(VectorOperators.FMA, -LN2_HI, a29));
-                FloatVector ex29q = ex29r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex29r, Q3)
-                        .lanewise(VectorOperators.FMA, ex29r, Q2).lanewise(VectorOperators.FMA, ex29r, Q1).lanewise(VectorOperators.FMA, ex29r, 1f);
-                FloatVector ex29 = ex29q.lanewise(VectorOperators.FMA, ex29r, 1f).reinterpretAsInts()
-                        .add(ex29t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                        .blend(0f, a29.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                FloatVector t29 = ex29.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 3)));
-                FloatVector u = t26.add(t27).add(t28.add(t29)).sub(dc);
-                FloatVector sum = d.add(u);
-                dc = sum.sub(d).sub(u);
-                d = sum;
-            }
+        // four classes per step: their terms (all non-negative) added pairwise, then once into the compensated
+        // sum (Kahan per class was four of the about 24 operations per class)
+        for (; c + 4 <= c1; c += 4) {
+            FloatVector a26 = FloatVector.fromArray(S, x, xb + (c + 0) * xs).sub(xy);
+            a26 = a26.blend(88f, a26.compare(VectorOperators.GT, 88f));
+            // ex26 = exp(a26): VectorMath.expNonPositive written out
+            FloatVector ex26t = a26.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex26n = ex26t.sub(SHIFTER);
+            FloatVector ex26r = ex26n.lanewise(VectorOperators.FMA, -LN2_LO, ex26n.lanewise(VectorOperators.FMA, -LN2_HI, a26));
+            FloatVector ex26q = ex26r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex26r, Q3)
+                    .lanewise(VectorOperators.FMA, ex26r, Q2).lanewise(VectorOperators.FMA, ex26r, Q1).lanewise(VectorOperators.FMA, ex26r, 1f);
+            FloatVector ex26 = ex26q.lanewise(VectorOperators.FMA, ex26r, 1f).reinterpretAsInts()
+                    .add(ex26t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, a26.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector t26 = ex26.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 0)));
+            FloatVector a27 = FloatVector.fromArray(S, x, xb + (c + 1) * xs).sub(xy);
+            a27 = a27.blend(88f, a27.compare(VectorOperators.GT, 88f));
+            // ex27 = exp(a27): VectorMath.expNonPositive written out
+            FloatVector ex27t = a27.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex27n = ex27t.sub(SHIFTER);
+            FloatVector ex27r = ex27n.lanewise(VectorOperators.FMA, -LN2_LO, ex27n.lanewise(VectorOperators.FMA, -LN2_HI, a27));
+            FloatVector ex27q = ex27r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex27r, Q3)
+                    .lanewise(VectorOperators.FMA, ex27r, Q2).lanewise(VectorOperators.FMA, ex27r, Q1).lanewise(VectorOperators.FMA, ex27r, 1f);
+            FloatVector ex27 = ex27q.lanewise(VectorOperators.FMA, ex27r, 1f).reinterpretAsInts()
+                    .add(ex27t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, a27.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector t27 = ex27.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 1)));
+            FloatVector a28 = FloatVector.fromArray(S, x, xb + (c + 2) * xs).sub(xy);
+            a28 = a28.blend(88f, a28.compare(VectorOperators.GT, 88f));
+            // ex28 = exp(a28): VectorMath.expNonPositive written out
+            FloatVector ex28t = a28.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex28n = ex28t.sub(SHIFTER);
+            FloatVector ex28r = ex28n.lanewise(VectorOperators.FMA, -LN2_LO, ex28n.lanewise(VectorOperators.FMA, -LN2_HI, a28));
+            FloatVector ex28q = ex28r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex28r, Q3)
+                    .lanewise(VectorOperators.FMA, ex28r, Q2).lanewise(VectorOperators.FMA, ex28r, Q1).lanewise(VectorOperators.FMA, ex28r, 1f);
+            FloatVector ex28 = ex28q.lanewise(VectorOperators.FMA, ex28r, 1f).reinterpretAsInts()
+                    .add(ex28t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, a28.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector t28 = ex28.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 2)));
+            FloatVector a29 = FloatVector.fromArray(S, x, xb + (c + 3) * xs).sub(xy);
+            a29 = a29.blend(88f, a29.compare(VectorOperators.GT, 88f));
+            // ex29 = exp(a29): VectorMath.expNonPositive written out
+            FloatVector ex29t = a29.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+            FloatVector ex29n = ex29t.sub(SHIFTER);
+            FloatVector ex29r = ex29n.lanewise(VectorOperators.FMA, -LN2_LO, ex29n.lanewise(VectorOperators.FMA, -LN2_HI, a29));
+            FloatVector ex29q = ex29r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex29r, Q3)
+                    .lanewise(VectorOperators.FMA, ex29r, Q2).lanewise(VectorOperators.FMA, ex29r, Q1).lanewise(VectorOperators.FMA, ex29r, 1f);
+            FloatVector ex29 = ex29q.lanewise(VectorOperators.FMA, ex29r, 1f).reinterpretAsInts()
+                    .add(ex29t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    .blend(0f, a29.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            FloatVector t29 = ex29.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 3)));
+            FloatVector u = t26.add(t27).add(t28.add(t29)).sub(dc);
+            FloatVector sum = d.add(u);
+            dc = sum.sub(d).sub(u);
+            d = sum;
         }
         for (; c < c1; c++) {
             FloatVector a = FloatVector.fromArray(S, x, xb + c * xs).sub(xy);

@@ -165,7 +165,7 @@ class RowGroupTest {
 
     /**
      * Confident dense rows (the label's logit 32 to 87 above the rest) with large labels: a float {@code x − m} is
-     * rounded by up to 2^−25 of itself, and labels of 1e28 carried that over the bar in the vector rows, tiles and
+     * rounded by up to half an ulp, and labels of 1e28 carried that over the bar in the vector rows, tiles and
      * pairs (review 2026-12-02: 1.02 to 1.9 times the allowed error); above {@code LARGE_LABELS / C} they take the
      * scalar row. Every path: C = 2 (pairs), tiles and rows.
      */
