@@ -631,14 +631,14 @@ public final class VectorKernels extends ScalarKernels {
             boolean contiguous = xls == 2 && ols == 1 && (op == SPARSE_SOFTMAX ? yls == 1 : ts == 1 && tls == 2);
             if (contiguous && rows >= L) {
                 if (op == SPARSE_SOFTMAX) {
-                    sparsePairs(x, xb, y, yb, out, ob, rows);
+                    sparsePairs(x, xb, 1, y, yb, out, ob, rows);
                 } else {
-                    softmaxPairs(x, xb, t, tb, out, ob, rows);
+                    softmaxPairs(x, xb, 1, t, tb, 1, out, ob, rows);
                 }
                 return true;
             }
             for (int r = 0; r < rows; r += L) {
-                smallPairs(op, x, xb + r * xls, xls, t, tb + r * tls, ts, tls, y, yb + r * yls, yls, out, ob + r * ols, ols,
+                smallPairs(op, x, xb + r * xls, xs, xls, t, tb + r * tls, ts, tls, y, yb + r * yls, yls, out, ob + r * ols, ols,
                         Math.min(L, rows - r));
             }
             return true;
@@ -724,27 +724,27 @@ public final class VectorKernels extends ScalarKernels {
      * padded with zeros to L rows, so that a row gets the same bits in a batch of any size and whatever the strides of
      * rows, labels and losses (a tile would compute another formula).
      */
-    private static void smallPairs(int op, float[] x, int xb, int xls, float[] t, int tb, int ts, int tls, int[] y, int yb,
-                                   int yls, float[] out, int ob, int ols, int rows) {
+    private static void smallPairs(int op, float[] x, int xb, int xs, int xls, float[] t, int tb, int ts, int tls, int[] y,
+                                   int yb, int yls, float[] out, int ob, int ols, int rows) {
         PairScratch p = PAIR_SCRATCH.get();
         java.util.Arrays.fill(p.x, 0f);
         for (int r = 0; r < rows; r++) {
             p.x[2 * r] = x[xb + r * xls];
-            p.x[2 * r + 1] = x[xb + r * xls + 1];
+            p.x[2 * r + 1] = x[xb + r * xls + xs];
         }
         if (op == SPARSE_SOFTMAX) {
             java.util.Arrays.fill(p.y, 0);
             for (int r = 0; r < rows; r++) {
                 p.y[r] = y[yb + r * yls];
             }
-            sparsePairs(p.x, 0, p.y, 0, p.out, 0, L);
+            sparsePairs(p.x, 0, 1, p.y, 0, p.out, 0, L);
         } else {
             java.util.Arrays.fill(p.t, 0f);
             for (int r = 0; r < rows; r++) {
                 p.t[2 * r] = t[tb + r * tls];
                 p.t[2 * r + 1] = t[tb + r * tls + ts];
             }
-            softmaxPairs(p.x, 0, p.t, 0, p.out, 0, L);
+            softmaxPairs(p.x, 0, 1, p.t, 0, 1, p.out, 0, L);
         }
         for (int r = 0; r < rows; r++) {
             out[ob + r * ols] = p.out[r];
@@ -764,6 +764,30 @@ public final class VectorKernels extends ScalarKernels {
         int classes = xl.classes();
         int xs = xl.classStride();
         int ts = t == null ? 0 : tl.classStride();
+        if (classes == 2 && xs != 1 && (op == SPARSE_SOFTMAX || op == SOFTMAX && ts != 1)) {
+            // two class planes: the pair kernels of [N, 2] on plain loads of each plane (the same formula, so a
+            // position gets the bits of the same row with the class axis last); partial runs through the padded copy
+            boolean contiguous = ols == 1 && (op == SPARSE_SOFTMAX ? yls == 1 : tls == 1);
+            for (int n = 0; n < xl.outer(); n++) {
+                int xb = xl.index(n, 0, 0);
+                int tb = t == null ? 0 : tl.index(n, 0, 0);
+                int yb = y == null ? 0 : yl.index(n, 0, 0);
+                int ob = ol.index(n, 0, 0);
+                if (contiguous && inner >= L) {
+                    if (op == SPARSE_SOFTMAX) {
+                        sparsePairs(x, xb, xs, y, yb, out, ob, inner);
+                    } else {
+                        softmaxPairs(x, xb, xs, t, tb, ts, out, ob, inner);
+                    }
+                    continue;
+                }
+                for (int i = 0; i < inner; i += L) {
+                    smallPairs(op, x, xb + i, xs, 1, t, tb + i * tls, ts, tls, y, yb + i * yls, yls, out, ob + i * ols, ols,
+                            Math.min(L, inner - i));
+                }
+            }
+            return true;
+        }
         if (inner < L) {
             // one partial tile per n; an n whose idle lanes would read past an array end runs on the scalar code
             for (int n = 0; n < xl.outer(); n++) {
@@ -1854,29 +1878,34 @@ public final class VectorKernels extends ScalarKernels {
      * {@code t0·(lse − x0) + t1·(lse − x1)}, two tiles per step. A lane whose labels have opposite signs (the terms may
      * cancel) or whose logit gap or labels are not finite (a logit is ±inf or NaN, or {@code x1 − x0} overflows)
      * takes the scalar row's value ({@link #pairsRedo}), so a row's loss does not depend on the rows that share its
-     * tile.
+     * tile. {@code xs} and {@code ts} are the class strides, both 1 ({@code [N, 2]}) or both planes
+     * ({@code [N, 2, H·W]}), as in {@link #sparsePairs}.
      */
-    private static void softmaxPairs(float[] x, int xb, float[] t, int tb, float[] out, int ob, int rows) {
+    private static void softmaxPairs(float[] x, int xb, int xs, float[] t, int tb, int ts, float[] out, int ob, int rows) {
         VectorMask<Float> upper = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L / 2));
+        boolean split = xs == 1; // and ts == 1: both interleaved or both in planes (the callers)
+        int step = split ? 2 : 1;
+        int xsecond = split ? L : xs;
+        int tsecond = split ? L : ts;
         for (int r = 0; r < rows; r += 2 * L) {
             int a = Math.min(r, rows - L);
             int b = Math.min(r + L, rows - L);
-            FloatVector xloA = FloatVector.fromArray(S, x, xb + 2 * a);
-            FloatVector xhiA = FloatVector.fromArray(S, x, xb + 2 * a + L);
-            FloatVector xloB = FloatVector.fromArray(S, x, xb + 2 * b);
-            FloatVector xhiB = FloatVector.fromArray(S, x, xb + 2 * b + L);
-            FloatVector x0A = xloA.rearrange(PAIR_FIRST).blend(xhiA.rearrange(PAIR_FIRST), upper);
-            FloatVector x1A = xloA.rearrange(PAIR_SECOND).blend(xhiA.rearrange(PAIR_SECOND), upper);
-            FloatVector x0B = xloB.rearrange(PAIR_FIRST).blend(xhiB.rearrange(PAIR_FIRST), upper);
-            FloatVector x1B = xloB.rearrange(PAIR_SECOND).blend(xhiB.rearrange(PAIR_SECOND), upper);
-            FloatVector tloA = FloatVector.fromArray(S, t, tb + 2 * a);
-            FloatVector thiA = FloatVector.fromArray(S, t, tb + 2 * a + L);
-            FloatVector tloB = FloatVector.fromArray(S, t, tb + 2 * b);
-            FloatVector thiB = FloatVector.fromArray(S, t, tb + 2 * b + L);
-            FloatVector t0A = tloA.rearrange(PAIR_FIRST).blend(thiA.rearrange(PAIR_FIRST), upper);
-            FloatVector t1A = tloA.rearrange(PAIR_SECOND).blend(thiA.rearrange(PAIR_SECOND), upper);
-            FloatVector t0B = tloB.rearrange(PAIR_FIRST).blend(thiB.rearrange(PAIR_FIRST), upper);
-            FloatVector t1B = tloB.rearrange(PAIR_SECOND).blend(thiB.rearrange(PAIR_SECOND), upper);
+            FloatVector xloA = FloatVector.fromArray(S, x, xb + step * a);
+            FloatVector xhiA = FloatVector.fromArray(S, x, xb + step * a + xsecond);
+            FloatVector xloB = FloatVector.fromArray(S, x, xb + step * b);
+            FloatVector xhiB = FloatVector.fromArray(S, x, xb + step * b + xsecond);
+            FloatVector x0A = split ? xloA.rearrange(PAIR_FIRST).blend(xhiA.rearrange(PAIR_FIRST), upper) : xloA;
+            FloatVector x1A = split ? xloA.rearrange(PAIR_SECOND).blend(xhiA.rearrange(PAIR_SECOND), upper) : xhiA;
+            FloatVector x0B = split ? xloB.rearrange(PAIR_FIRST).blend(xhiB.rearrange(PAIR_FIRST), upper) : xloB;
+            FloatVector x1B = split ? xloB.rearrange(PAIR_SECOND).blend(xhiB.rearrange(PAIR_SECOND), upper) : xhiB;
+            FloatVector tloA = FloatVector.fromArray(S, t, tb + step * a);
+            FloatVector thiA = FloatVector.fromArray(S, t, tb + step * a + tsecond);
+            FloatVector tloB = FloatVector.fromArray(S, t, tb + step * b);
+            FloatVector thiB = FloatVector.fromArray(S, t, tb + step * b + tsecond);
+            FloatVector t0A = split ? tloA.rearrange(PAIR_FIRST).blend(thiA.rearrange(PAIR_FIRST), upper) : tloA;
+            FloatVector t1A = split ? tloA.rearrange(PAIR_SECOND).blend(thiA.rearrange(PAIR_SECOND), upper) : thiA;
+            FloatVector t0B = split ? tloB.rearrange(PAIR_FIRST).blend(thiB.rearrange(PAIR_FIRST), upper) : tloB;
+            FloatVector t1B = split ? tloB.rearrange(PAIR_SECOND).blend(thiB.rearrange(PAIR_SECOND), upper) : thiB;
             FloatVector gA = x1A.sub(x0A);
             FloatVector gB = x1B.sub(x0B);
             // ex1 = exp(−|g|) and lp2 = log1p(ex1): VectorMath.expNonPositive and log1pUnit written out
@@ -1918,10 +1947,10 @@ public final class VectorKernels extends ScalarKernels {
             boolean redoB = checkB.compare(VectorOperators.NE, checkB).or(t0B.mul(t1B).compare(VectorOperators.LT, 0f)).anyTrue();
             // the rare lanes are redone from memory after both stores, so that no vector is live across a call
             if (redoA) {
-                pairsRedo(x, xb + 2 * a, t, tb + 2 * a, out, ob + a);
+                pairsRedo(x, xb + step * a, xs, t, tb + step * a, ts, out, ob + a);
             }
             if (redoB) {
-                pairsRedo(x, xb + 2 * b, t, tb + 2 * b, out, ob + b);
+                pairsRedo(x, xb + step * b, xs, t, tb + step * b, ts, out, ob + b);
             }
         }
     }
@@ -1930,13 +1959,16 @@ public final class VectorKernels extends ScalarKernels {
      * The lanes of a pair tile whose labels have opposite signs or whose gap or labels are not finite: the scalar row
      * (double, compensation-free there), decided from the row's own data so that its value does not depend on its tile.
      */
-    private static void pairsRedo(float[] x, int xb, float[] t, int tb, float[] out, int ob) {
+    private static void pairsRedo(float[] x, int xb, int xs, float[] t, int tb, int ts, float[] out, int ob) {
+        int step = xs == 1 ? 2 : 1;
         for (int j = 0; j < L; j++) {
-            float g = x[xb + 2 * j + 1] - x[xb + 2 * j];
-            float t0 = t[tb + 2 * j];
-            float t1 = t[tb + 2 * j + 1];
+            int xj = xb + step * j;
+            int tj = tb + step * j;
+            float g = x[xj + xs] - x[xj];
+            float t0 = t[tj];
+            float t1 = t[tj + ts];
             if (!Float.isFinite(g + (t0 + t1) * 0x1p86f) || t0 * t1 < 0f) {
-                out[ob + j] = ScalarKernels.softmaxRow(x, xb + 2 * j, 1, 2, t, tb + 2 * j, 1);
+                out[ob + j] = ScalarKernels.softmaxRow(x, xj, xs, 2, t, tj, ts);
             }
         }
     }
@@ -1950,20 +1982,28 @@ public final class VectorKernels extends ScalarKernels {
      * their statements interleaved so that the core has two independent dependency chains to overlap (one tile per
      * step ran 1.4× slower on JDK 25, 1.25× on JDK 17); a tile that would pass the last row ends at it instead and
      * rewrites rows already written with the same values (with {@code rows < 2L}, A and B may be the same tile).
+     *
+     * <p>{@code xs} is the class stride: 1 for {@code [N, 2]} rows as above; otherwise the two classes are planes
+     * {@code xs} apart with the {@code rows} positions contiguous in each ({@code [N, 2, H·W]}, the class axis first):
+     * each class's L logits are one plain load, no shuffles, and the loss has the bits of the same row stored
+     * {@code [N, 2]}. (A flag that C2 hoists out of the loop; the channels-first tiles were 3–4× slower.)
      */
-    private static void sparsePairs(float[] x, int xb, int[] y, int yb, float[] out, int ob, int rows) {
+    private static void sparsePairs(float[] x, int xb, int xs, int[] y, int yb, float[] out, int ob, int rows) {
         VectorMask<Float> upper = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L / 2));
+        boolean split = xs == 1;
+        int step = split ? 2 : 1;
+        int second = split ? L : xs;
         for (int r = 0; r < rows; r += 2 * L) {
             int a = Math.min(r, rows - L);
             int b = Math.min(r + L, rows - L);
-            FloatVector loA = FloatVector.fromArray(S, x, xb + 2 * a);
-            FloatVector loB = FloatVector.fromArray(S, x, xb + 2 * b);
-            FloatVector hiA = FloatVector.fromArray(S, x, xb + 2 * a + L);
-            FloatVector hiB = FloatVector.fromArray(S, x, xb + 2 * b + L);
-            FloatVector x0A = loA.rearrange(PAIR_FIRST).blend(hiA.rearrange(PAIR_FIRST), upper);
-            FloatVector x0B = loB.rearrange(PAIR_FIRST).blend(hiB.rearrange(PAIR_FIRST), upper);
-            FloatVector x1A = loA.rearrange(PAIR_SECOND).blend(hiA.rearrange(PAIR_SECOND), upper);
-            FloatVector x1B = loB.rearrange(PAIR_SECOND).blend(hiB.rearrange(PAIR_SECOND), upper);
+            FloatVector loA = FloatVector.fromArray(S, x, xb + step * a);
+            FloatVector loB = FloatVector.fromArray(S, x, xb + step * b);
+            FloatVector hiA = FloatVector.fromArray(S, x, xb + step * a + second);
+            FloatVector hiB = FloatVector.fromArray(S, x, xb + step * b + second);
+            FloatVector x0A = split ? loA.rearrange(PAIR_FIRST).blend(hiA.rearrange(PAIR_FIRST), upper) : loA;
+            FloatVector x0B = split ? loB.rearrange(PAIR_FIRST).blend(hiB.rearrange(PAIR_FIRST), upper) : loB;
+            FloatVector x1A = split ? loA.rearrange(PAIR_SECOND).blend(hiA.rearrange(PAIR_SECOND), upper) : hiA;
+            FloatVector x1B = split ? loB.rearrange(PAIR_SECOND).blend(hiB.rearrange(PAIR_SECOND), upper) : hiB;
             VectorMask<Float> labelOneA = IntVector.fromArray(SI, y, yb + a).reinterpretAsFloats().compare(VectorOperators.EQ, labelBits(1));
             VectorMask<Float> labelOneB = IntVector.fromArray(SI, y, yb + b).reinterpretAsFloats().compare(VectorOperators.EQ, labelBits(1));
             FloatVector gA = x1A.sub(x0A);
