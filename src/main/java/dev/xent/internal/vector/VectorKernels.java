@@ -574,11 +574,16 @@ public final class VectorKernels extends ScalarKernels {
         // elements/ns; packed tiles 0.76)
         boolean packed = xl.inner() == 1 && (classes < L || op == SPARSE_SOFTMAX && classes < PACKED_SPARSE_CLASSES
                 || op == SOFTMAX && classes < PACKED_DENSE_CLASSES);
-        if (op == SPARSE_SOFTMAX && xl.classStride() == 1 && classes >= L && !packed) {
+        // the class axis first with fewer positions than a vector (a tile would run mostly empty, and the scalar code
+        // where its last loads would pass the array's end): each position's row copied, then the row path, so it
+        // gets the bits of the same row with the class axis last
+        boolean rowCopies = xl.classStride() != 1 && xl.inner() < L
+                && classes >= (op == SPARSE_SOFTMAX ? PACKED_SPARSE_CLASSES : PACKED_DENSE_CLASSES);
+        if (op == SPARSE_SOFTMAX && (xl.classStride() == 1 && classes >= L && !packed || rowCopies)) {
             sparseRows(x, xl, y, yl, out, ol);
             return true;
         }
-        if (op == SOFTMAX && xl.classStride() == 1 && classes >= L && !packed) {
+        if (op == SOFTMAX && (xl.classStride() == 1 && classes >= L && !packed || rowCopies)) {
             softmaxRows(x, xl, t, tl, out, ol);
             return true;
         }
@@ -601,7 +606,8 @@ public final class VectorKernels extends ScalarKernels {
             }
             return true;
         }
-        if (xl.classStride() == 1 && packed) {
+        if (packed && (xl.classStride() == 1 || classes == 2 && (op == SPARSE_SOFTMAX || op == SOFTMAX))) {
+            // (rows of two classes in any layout through the pair kernels' padded copy)
             return packedTiles(op, x, xl, t, tl, y, yl, eps, out, ol);
         }
         if (xl.innerStride() == 1 && xl.inner() >= 2) {
@@ -619,7 +625,7 @@ public final class VectorKernels extends ScalarKernels {
         int yls = y == null ? 0 : yl.outerStride();
         int ols = ol.outerStride();
         int classes = xl.classes();
-        int xs = xl.classStride(); // 1
+        int xs = xl.classStride(); // 1, or any for [N, 2] softmax (the padded copy)
         int ts = t == null ? 0 : tl.classStride();
         int xb = xl.offset();
         int tb = t == null ? 0 : tl.offset();
@@ -628,7 +634,7 @@ public final class VectorKernels extends ScalarKernels {
         if (classes == 2 && (op == SPARSE_SOFTMAX || op == SOFTMAX)) {
             // [N, 2]: the pair kernels, on the arrays themselves when rows, labels and losses are contiguous, otherwise
             // (and for fewer rows than a tile) up to L rows at a time through a padded copy: one formula for every layout
-            boolean contiguous = xls == 2 && ols == 1 && (op == SPARSE_SOFTMAX ? yls == 1 : ts == 1 && tls == 2);
+            boolean contiguous = xs == 1 && xls == 2 && ols == 1 && (op == SPARSE_SOFTMAX ? yls == 1 : ts == 1 && tls == 2);
             if (contiguous && rows >= L) {
                 if (op == SPARSE_SOFTMAX) {
                     sparsePairs(x, xb, 1, y, yb, out, ob, rows);
@@ -894,11 +900,15 @@ public final class VectorKernels extends ScalarKernels {
      * its maxima counted ({@link #rowSumExp}): its loss is {@code log1p(d − 1)}, {@code d − 1} exact in double (the
      * double {@code d = k + rest} holds {@code rest} to about 1e-16 absolute, as {@code Math.log(d)} did). Otherwise the loss exceeds log 2, and the plain sum ({@link #rowSumExpPlain}) is precise enough.
      * Every part is non-negative; the float steps add about 2 ulp. A row's loss does not depend on the group it
-     * falls in: a group of fewer rows fills its other lanes with {@code d = 1}.
+     * falls in: a group of fewer rows fills its other lanes with {@code d = 1}. Classes not contiguous (the class
+     * axis first with fewer positions than L, classes interleaved with another tensor) are copied into a per-thread
+     * row first ({@link #copyRow}), so such a row gets the bits of the same row stored contiguously.
      */
     private static void sparseRows(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
         int classes = xl.classes();
         int rows = xl.rows();
+        int xs = xl.classStride();
+        float[] logitRow = xs == 1 ? null : logitRow(classes);
         float[] g = ROW_GROUP.get();
         for (int r0 = 0; r0 < rows; r0 += L) {
             int n = Math.min(L, rows - r0);
@@ -906,11 +916,16 @@ public final class VectorKernels extends ScalarKernels {
                 double d = 1;
                 float shift = 0f;
                 if (i < n) {
+                    float[] xr = x;
                     int xb = xl.rowIndex(r0 + i);
-                    float m = rowMax(x, xb, classes);
-                    float xy = x[xb + y[yl.rowIndex(r0 + i)]];
+                    if (logitRow != null) {
+                        xb = copyRow(x, xb, xs, classes, logitRow);
+                        xr = logitRow;
+                    }
+                    float m = rowMax(xr, xb, classes);
+                    float xy = xr[xb + y[yl.rowIndex(r0 + i)]];
                     shift = m - xy;
-                    d = xy == m ? rowSumExp(x, xb, classes, m) : rowSumExpPlain(x, xb, classes, m);
+                    d = xy == m ? rowSumExp(xr, xb, classes, m) : rowSumExpPlain(xr, xb, classes, m);
                 }
                 g[i] = 1f;
                 g[L + i] = shift;
@@ -1208,14 +1223,16 @@ public final class VectorKernels extends ScalarKernels {
      * {@link #sparseRows}, by {@link #groupLosses} (with a {@code Math.log} and a {@code Math.log1p} per row, C = 100
      * ran 1.2–1.4× slower). A row the sums do not take (a label with its sign bit set, NaN or infinite data, a sum
      * beyond float range, labels summing above {@link #LARGE_LABELS}{@code / C}) is the scalar row's, in double, and
-     * enters the group as {@code Σt = 0}. Labels not contiguous along the
-     * classes are copied into a per-thread row first, so that every row takes the same formula.
+     * enters the group as {@code Σt = 0}. Logits or labels not contiguous along the classes are copied into
+     * per-thread rows first, so that every row takes the same formula.
      */
     private static void softmaxRows(float[] x, Layout xl, float[] t, Layout tl, float[] out, Layout ol) {
         int classes = xl.classes();
         int rows = xl.rows();
         int ts = tl.classStride();
+        int xs = xl.classStride();
         float[] labelRow = ts == 1 ? null : labelRow(classes);
+        float[] logitRow = xs == 1 ? null : logitRow(classes);
         float[] g = ROW_GROUP.get();
         for (int r0 = 0; r0 < rows; r0 += L) {
             int n = Math.min(L, rows - r0);
@@ -1236,10 +1253,15 @@ public final class VectorKernels extends ScalarKernels {
                     tr = labelRow;
                     tb = 0;
                 }
+                float[] xr = x;
                 int xb = xl.rowIndex(r0 + i);
-                if (!softmaxRowSums(x, xb, classes, tr, tb, rowMax(x, xb, classes), g, i)) {
+                if (logitRow != null) {
+                    xb = copyRow(x, xb, xs, classes, logitRow);
+                    xr = logitRow;
+                }
+                if (!softmaxRowSums(xr, xb, classes, tr, tb, rowMax(xr, xb, classes), g, i)) {
                     g[i] = 0f;
-                    g[L + i] = ScalarKernels.softmaxRow(x, xb, 1, classes, tr, tb, 1);
+                    g[L + i] = ScalarKernels.softmaxRow(xr, xb, 1, classes, tr, tb, 1);
                     g[2 * L + i] = 1f;
                     g[3 * L + i] = 0f;
                 }
@@ -2284,6 +2306,28 @@ public final class VectorKernels extends ScalarKernels {
             holder[0] = new float[classes];
         }
         return holder[0];
+    }
+
+    /**
+     * Per thread: one row of logits copied from a layout whose classes are not contiguous (the class axis first with
+     * fewer positions than a vector), for the row path; grown to the largest C seen.
+     */
+    private static final ThreadLocal<float[][]> LOGIT_ROW = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+
+    private static float[] logitRow(int classes) {
+        float[][] holder = LOGIT_ROW.get();
+        if (holder[0].length < classes) {
+            holder[0] = new float[classes];
+        }
+        return holder[0];
+    }
+
+    /** Copies {@code classes} elements {@code xs} apart from {@code x[xb]} to the start of {@code row}; returns 0. */
+    private static int copyRow(float[] x, int xb, int xs, int classes, float[] row) {
+        for (int c = 0; c < classes; c++) {
+            row[c] = x[xb + c * xs];
+        }
+        return 0;
     }
 
     /** Per-thread lanes of one tile: losses of the one-pass tiles when the losses layout is not contiguous, redo flags. */
