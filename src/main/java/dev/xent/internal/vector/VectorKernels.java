@@ -976,7 +976,14 @@ public final class VectorKernels extends ScalarKernels {
                              int[] y, int yb, int yls, float eps, float[] out, int ob, int ols, int count) {
         switch (op) {
             case SOFTMAX:
-                softmaxTile(x, xb, xs, xls, classes, t, tb, ts, tls, out, ob, ols, count);
+                // the maximum pass, the sums and the loss in three methods, their state through a per-thread array:
+                // in one method, JDK 17 boxed a vector per tile with the class axis first (15.7 KB per call at
+                // [1, 100, 2621], 1.6 KB at [1, 1000, 262])
+                float[] g = SOFTMAX_TILE.get();
+                float[] kept = xls == 1 || classes > PACKED_DENSE_CLASSES ? null : TILE_LOGITS.get();
+                softmaxTileMax(x, xb, xs, xls, classes, kept, g);
+                softmaxTile(x, xb, xs, xls, classes, t, tb, ts, tls, kept, g);
+                softmaxTileLoss(g, classes, out, ob, ols, count);
                 tileRedo(SOFTMAX, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
                 break;
             case SPARSE_SOFTMAX:
@@ -1792,65 +1799,116 @@ public final class VectorKernels extends ScalarKernels {
     /** Per-thread logits of one dense softmax tile, gathered in the maximum pass and read again in the sum pass. */
     private static final ThreadLocal<float[]> TILE_LOGITS = ThreadLocal.withInitial(() -> new float[PACKED_DENSE_CLASSES * L]);
 
+    /**
+     * The maximum pass of a dense softmax tile: each lane's largest logit into {@code g[0..L)}, skipping NaN (which
+     * reaches the loss through exp); gathered logits ({@code kept} not null) are kept for the second pass
+     * ({@link #softmaxTile}) in a per-thread tile (a gather costs several loads).
+     */
+    private static void softmaxTileMax(float[] x, int xb, int xs, int xls, int classes, float[] kept, float[] g) {
+        int[] xmap = LANE_MAPS[xls];
+        java.util.Arrays.fill(g, 0, L, NEG_INF);
+        for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
+            int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
+            FloatVector vm = FloatVector.fromArray(S, g, 0);
+            for (int c = c0; c < c1; c++) {
+                int i = xb + c * xs;
+                FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+                if (kept != null) {
+                    v.intoArray(kept, c * L);
+                }
+                vm = vm.blend(v, v.compare(VectorOperators.GT, vm));
+            }
+            vm.intoArray(g, 0);
+        }
+    }
+
+    /**
+     * Per thread: a dense softmax tile's maximum, its sums d, k, Σt, Σt·(x − m), the labels' or-ed bits, and the
+     * compensations of d, Σt·(x − m) and Σt, L floats each. Both passes walk blocks of {@link #SHIFT_CLASS_BLOCK}
+     * classes and keep their state here between blocks: with the vectors live across a whole row of 1000 classes,
+     * JDK 17 boxed them (1.6 KB per call at {@code [1, 1000, 262]}, 15.7 KB at {@code [1, 100, 2621]}).
+     */
+    private static final ThreadLocal<float[]> SOFTMAX_TILE = ThreadLocal.withInitial(() -> new float[9 * L]);
+
+    /**
+     * The compensated sums of a dense softmax tile after {@link #softmaxTileMax}, in blocks of classes, into
+     * {@code g[L..9L)} for {@link #softmaxTileLoss}; the same additions in the same order as in one loop.
+     */
     private static void softmaxTile(float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
-                                    float[] out, int ob, int ols, int count) {
+                                    float[] kept, float[] g) {
         int[] xmap = LANE_MAPS[xls];
         int[] tmap = LANE_MAPS[tls];
-        // gathered logits are kept for the second pass in a per-thread tile (a gather costs several loads)
-        float[] kept = xls == 1 || classes > PACKED_DENSE_CLASSES ? null : TILE_LOGITS.get();
-        FloatVector vm = FloatVector.broadcast(S, NEG_INF);
-        for (int c = 0; c < classes; c++) {
-            int i = xb + c * xs;
-            FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
-            if (kept != null) {
-                v.intoArray(kept, c * L);
+        java.util.Arrays.fill(g, L, 9 * L, 0f);
+        for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
+            int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
+            FloatVector vm = FloatVector.fromArray(S, g, 0);
+            FloatVector zero = FloatVector.zero(S);
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            FloatVector d = FloatVector.fromArray(S, g, L);
+            FloatVector dc = FloatVector.fromArray(S, g, 6 * L);
+            // the elements equal to the maximum (exp(0) = 1 each), counted apart from the sum
+            FloatVector kv = FloatVector.fromArray(S, g, 2 * L);
+            FloatVector ahi = FloatVector.fromArray(S, g, 4 * L); // Σ t·(x − m) ≤ 0
+            FloatVector alo = FloatVector.fromArray(S, g, 7 * L);
+            FloatVector thi = FloatVector.fromArray(S, g, 3 * L);
+            FloatVector tlo = FloatVector.fromArray(S, g, 8 * L);
+            // the labels' bits, or-ed: a sign bit sends the lane to the scalar row
+            IntVector signs = FloatVector.fromArray(S, g, 5 * L).reinterpretAsInts();
+            for (int c = c0; c < c1; c++) {
+                int i = xb + c * xs;
+                int k = tb + c * ts;
+                FloatVector v = kept != null ? FloatVector.fromArray(S, kept, c * L)
+                        : xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
+                FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
+                // compensated (Kahan) sums of the exponentials (each in [0, 1]), of the labels and of t·(x − m): with
+                // non-negative labels every term of a sum has one sign, and the error does not grow with C
+                // ex15 = exp(v.sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex15a = v.sub(vm);
+                FloatVector ex15t = ex15a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex15n = ex15t.sub(SHIFTER);
+                FloatVector ex15r = ex15n.lanewise(VectorOperators.FMA, -LN2_LO, ex15n.lanewise(VectorOperators.FMA, -LN2_HI, ex15a));
+                FloatVector ex15q = ex15r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex15r, Q3)
+                        .lanewise(VectorOperators.FMA, ex15r, Q2).lanewise(VectorOperators.FMA, ex15r, Q1).lanewise(VectorOperators.FMA, ex15r, 1f);
+                FloatVector ex15 = ex15q.lanewise(VectorOperators.FMA, ex15r, 1f).reinterpretAsInts()
+                        .add(ex15t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex15a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                VectorMask<Float> top = ex15a.compare(VectorOperators.EQ, 0f);
+                kv = kv.add(zero.blend(one, top));
+                FloatVector u = ex15.blend(zero, top).sub(dc);
+                FloatVector sum = d.add(u);
+                dc = sum.sub(d).sub(u);
+                d = sum;
+                u = tv.sub(tlo);
+                sum = thi.add(u);
+                tlo = sum.sub(thi).sub(u);
+                thi = sum;
+                u = tv.mul(ex15a).sub(alo);
+                sum = ahi.add(u);
+                alo = sum.sub(ahi).sub(u);
+                ahi = sum;
+                signs = signs.or(tv.reinterpretAsInts());
             }
-            vm = vm.blend(v, v.compare(VectorOperators.GT, vm)); // skips NaN, which reaches the loss through exp
+            d.intoArray(g, L);
+            kv.intoArray(g, 2 * L);
+            thi.intoArray(g, 3 * L);
+            ahi.intoArray(g, 4 * L);
+            signs.reinterpretAsFloats().intoArray(g, 5 * L);
+            dc.intoArray(g, 6 * L);
+            alo.intoArray(g, 7 * L);
+            tlo.intoArray(g, 8 * L);
         }
-        FloatVector zero = FloatVector.zero(S);
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector d = zero;
-        FloatVector dc = zero;
-        FloatVector kv = zero; // the elements equal to the maximum (exp(0) = 1 each), counted apart from the sum
-        FloatVector ahi = zero; // Σ t·(x − m) ≤ 0
-        FloatVector alo = zero;
-        FloatVector thi = zero;
-        FloatVector tlo = zero;
-        IntVector signs = IntVector.zero(SI); // the labels' bits, or-ed: a sign bit sends the lane to the scalar row
-        for (int c = 0; c < classes; c++) {
-            int i = xb + c * xs;
-            int k = tb + c * ts;
-            FloatVector v = kept != null ? FloatVector.fromArray(S, kept, c * L)
-                    : xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
-            FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
-            // compensated (Kahan) sums of the exponentials (each in [0, 1]), of the labels and of t·(x − m): with
-            // non-negative labels every term of a sum has one sign, and the error does not grow with C
-            // ex15 = exp(v.sub(vm)): VectorMath.expNonPositive written out
-            FloatVector ex15a = v.sub(vm);
-            FloatVector ex15t = ex15a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex15n = ex15t.sub(SHIFTER);
-            FloatVector ex15r = ex15n.lanewise(VectorOperators.FMA, -LN2_LO, ex15n.lanewise(VectorOperators.FMA, -LN2_HI, ex15a));
-            FloatVector ex15q = ex15r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex15r, Q3)
-                    .lanewise(VectorOperators.FMA, ex15r, Q2).lanewise(VectorOperators.FMA, ex15r, Q1).lanewise(VectorOperators.FMA, ex15r, 1f);
-            FloatVector ex15 = ex15q.lanewise(VectorOperators.FMA, ex15r, 1f).reinterpretAsInts()
-                    .add(ex15t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
-                    .blend(0f, ex15a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-            VectorMask<Float> top = ex15a.compare(VectorOperators.EQ, 0f);
-            kv = kv.add(zero.blend(one, top));
-            FloatVector u = ex15.blend(zero, top).sub(dc);
-            FloatVector sum = d.add(u);
-            dc = sum.sub(d).sub(u);
-            d = sum;
-            u = tv.sub(tlo);
-            sum = thi.add(u);
-            tlo = sum.sub(thi).sub(u);
-            thi = sum;
-            u = tv.mul(ex15a).sub(alo);
-            sum = ahi.add(u);
-            alo = sum.sub(ahi).sub(u);
-            ahi = sum;
-            signs = signs.or(tv.reinterpretAsInts());
-        }
+    }
+
+    /**
+     * The losses of a dense softmax tile from the sums in {@code g} ({@link #softmaxTile}) into {@code count} lanes
+     * of {@code out}, {@code ols} apart; lanes for the scalar row come out NaN ({@link #tileRedo}).
+     */
+    private static void softmaxTileLoss(float[] g, int classes, float[] out, int ob, int ols, int count) {
+        FloatVector d = FloatVector.fromArray(S, g, L);
+        FloatVector kv = FloatVector.fromArray(S, g, 2 * L);
+        FloatVector thi = FloatVector.fromArray(S, g, 3 * L);
+        FloatVector ahi = FloatVector.fromArray(S, g, 4 * L);
+        IntVector signs = FloatVector.fromArray(S, g, 5 * L).reinterpretAsInts();
         // log Σ exp(x − m) = log(k + d), k the count of maxima; with one maximum log1p(d) = log(u)·(d/(u − 1)),
         // u = 1 + d (d where u = 1): a confident row's small loss keeps its relative precision, also times a large
         // label. One LOG: a second one boxed a vector per tile
