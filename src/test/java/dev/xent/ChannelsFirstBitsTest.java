@@ -26,6 +26,8 @@ class ChannelsFirstBitsTest {
     static final int ROWS = 150;
     static final int[] POSITIONS = {1, 2, 3, 5, 7, 15, 16, 17, 31, 32, 33, 40, 75};
     static final int[] CLASSES = {2, 48, 100, 1000};
+    /** Strides of labels and losses along H·W: contiguous, padded, and beyond the widest gather (review 2026-12-02). */
+    static final int[] STRIDES = {1, 3, 300};
 
     @ParameterizedTest
     @MethodSource("dev.xent.TestSupport#backendArgs")
@@ -39,39 +41,39 @@ class ChannelsFirstBitsTest {
             }
             Layout rl = Layout.rows(ROWS, c);
             float[] rows = new float[ROWS];
-            ce.sparseSoftmaxCrossEntropyWithLogits(x, rl, y, Layout.vector(ROWS), rows, Layout.vector(ROWS));
-            TestSupport.assertRows(ReferenceKernels.sparseSoftmaxCrossEntropy(x, rl, y, Layout.vector(ROWS)), rows,
-                    Layout.vector(ROWS), "C=" + c + " rows");
-            for (int hw : positions(ce, c)) {
-                for (int n : new int[] {1, 2}) {
-                    float[] planes = planes(x, c, n, hw);
-                    Layout xl = Layout.of(0, n, c * hw, c, hw, hw, 1);
-                    for (int stride : new int[] {1, 3}) {
-                        // labels and losses [N, H·W], `stride` apart along H·W
-                        Layout pl = Layout.of(0, n, hw * stride, 1, 1, hw, stride);
-                        int[] ys = new int[(int) pl.maxIndex() + 1];
-                        for (int k = 0; k < n * hw; k++) {
-                            ys[pl.index(k / hw, 0, k % hw)] = y[k];
-                        }
-                        float[] out = new float[ys.length];
-                        ce.sparseSoftmaxCrossEntropyWithLogits(planes, xl, ys, pl, out, pl);
-                        for (int k = 0; k < n * hw; k++) {
-                            assertSameBits(rows[k], out[pl.index(k / hw, 0, k % hw)], "[" + n + ", " + c + ", " + hw
-                                    + "], position " + k + ", labels and losses " + stride + " apart");
+            for (int pass = passes(ce, c); pass >= 0; pass--) {
+                boolean check = pass == 0; // bits compared once C2 has compiled both paths (README, Determinism)
+                ce.sparseSoftmaxCrossEntropyWithLogits(x, rl, y, Layout.vector(ROWS), rows, Layout.vector(ROWS));
+                if (check) {
+                    TestSupport.assertRows(ReferenceKernels.sparseSoftmaxCrossEntropy(x, rl, y, Layout.vector(ROWS)), rows,
+                            Layout.vector(ROWS), "C=" + c + " rows");
+                }
+                for (int hw : positions(ce, c)) {
+                    for (int n : new int[] {1, 2}) {
+                        float[] planes = planes(x, c, n, hw);
+                        Layout xl = Layout.of(0, n, c * hw, c, hw, hw, 1);
+                        for (int stride : STRIDES) {
+                            // labels and losses [N, H·W], `stride` apart along H·W
+                            Layout pl = Layout.of(0, n, hw * stride, 1, 1, hw, stride);
+                            int[] ys = new int[(int) pl.maxIndex() + 1];
+                            for (int k = 0; k < n * hw; k++) {
+                                ys[pl.index(k / hw, 0, k % hw)] = y[k];
+                            }
+                            float[] out = new float[ys.length];
+                            ce.sparseSoftmaxCrossEntropyWithLogits(planes, xl, ys, pl, out, pl);
+                            for (int k = 0; check && k < n * hw; k++) {
+                                assertSameBits(rows[k], out[pl.index(k / hw, 0, k % hw)], "[" + n + ", " + c + ", " + hw
+                                        + "], position " + k + ", labels and losses " + stride + " apart");
+                            }
                         }
                     }
                 }
-            }
-            float[] interleaved = new float[2 * x.length];
-            for (int i = 0; i < x.length; i++) {
-                interleaved[2 * i] = x[i];
-                interleaved[2 * i + 1] = Float.NaN; // another tensor's elements, never read
-            }
-            float[] out = new float[ROWS];
-            ce.sparseSoftmaxCrossEntropyWithLogits(interleaved, Layout.of(0, ROWS, 2 * c, c, 2, 1, 1), y,
-                    Layout.vector(ROWS), out, Layout.vector(ROWS));
-            for (int r = 0; r < ROWS; r++) {
-                assertSameBits(rows[r], out[r], "C=" + c + ", row " + r + " with the classes 2 apart");
+                float[] out = new float[ROWS];
+                ce.sparseSoftmaxCrossEntropyWithLogits(interleaved(x), Layout.of(0, ROWS, 2 * c, c, 2, 1, 1), y,
+                        Layout.vector(ROWS), out, Layout.vector(ROWS));
+                for (int r = 0; check && r < ROWS; r++) {
+                    assertSameBits(rows[r], out[r], "C=" + c + ", row " + r + " with the classes 2 apart");
+                }
             }
         }
     }
@@ -99,35 +101,35 @@ class ChannelsFirstBitsTest {
             }
             Layout rl = Layout.rows(ROWS, c);
             float[] rows = new float[ROWS];
-            ce.softmaxCrossEntropyWithLogits(x, rl, t, rl, rows, Layout.vector(ROWS));
-            TestSupport.assertRows(ReferenceKernels.softmaxCrossEntropy(x, rl, t, rl), rows, Layout.vector(ROWS),
-                    "C=" + c + " rows");
-            for (int hw : positions(ce, c)) {
-                for (int n : new int[] {1, 2}) {
-                    Layout xl = Layout.of(0, n, c * hw, c, hw, hw, 1);
-                    float[] planes = planes(x, c, n, hw);
-                    float[] labels = planes(t, c, n, hw);
-                    for (int stride : new int[] {1, 3}) {
-                        Layout ol = Layout.of(0, n, hw * stride, 1, 1, hw, stride);
-                        float[] out = new float[(int) ol.maxIndex() + 1];
-                        ce.softmaxCrossEntropyWithLogits(planes, xl, labels, xl, out, ol);
-                        for (int k = 0; k < n * hw; k++) {
-                            assertSameBits(rows[k], out[ol.index(k / hw, 0, k % hw)], "[" + n + ", " + c + ", " + hw
-                                    + "], position " + k + ", losses " + stride + " apart");
+            for (int pass = passes(ce, c); pass >= 0; pass--) {
+                boolean check = pass == 0;
+                ce.softmaxCrossEntropyWithLogits(x, rl, t, rl, rows, Layout.vector(ROWS));
+                if (check) {
+                    TestSupport.assertRows(ReferenceKernels.softmaxCrossEntropy(x, rl, t, rl), rows, Layout.vector(ROWS),
+                            "C=" + c + " rows");
+                }
+                for (int hw : positions(ce, c)) {
+                    for (int n : new int[] {1, 2}) {
+                        Layout xl = Layout.of(0, n, c * hw, c, hw, hw, 1);
+                        float[] planes = planes(x, c, n, hw);
+                        float[] labels = planes(t, c, n, hw);
+                        for (int stride : STRIDES) {
+                            Layout ol = Layout.of(0, n, hw * stride, 1, 1, hw, stride);
+                            float[] out = new float[(int) ol.maxIndex() + 1];
+                            ce.softmaxCrossEntropyWithLogits(planes, xl, labels, xl, out, ol);
+                            for (int k = 0; check && k < n * hw; k++) {
+                                assertSameBits(rows[k], out[ol.index(k / hw, 0, k % hw)], "[" + n + ", " + c + ", " + hw
+                                        + "], position " + k + ", losses " + stride + " apart");
+                            }
                         }
                     }
                 }
-            }
-            float[] interleaved = new float[2 * x.length];
-            for (int i = 0; i < x.length; i++) {
-                interleaved[2 * i] = x[i];
-                interleaved[2 * i + 1] = Float.NaN;
-            }
-            float[] out = new float[ROWS];
-            ce.softmaxCrossEntropyWithLogits(interleaved, Layout.of(0, ROWS, 2 * c, c, 2, 1, 1), t, rl, out,
-                    Layout.vector(ROWS));
-            for (int r = 0; r < ROWS; r++) {
-                assertSameBits(rows[r], out[r], "C=" + c + ", row " + r + " with the classes 2 apart");
+                float[] out = new float[ROWS];
+                ce.softmaxCrossEntropyWithLogits(interleaved(x), Layout.of(0, ROWS, 2 * c, c, 2, 1, 1), t, rl, out,
+                        Layout.vector(ROWS));
+                for (int r = 0; check && r < ROWS; r++) {
+                    assertSameBits(rows[r], out[r], "C=" + c + ", row " + r + " with the classes 2 apart");
+                }
             }
         }
     }
@@ -141,6 +143,14 @@ class ChannelsFirstBitsTest {
         Matcher m = Pattern.compile(", (\\d+),").matcher(ce.species());
         int lanes = ce.backend() == Backend.VECTOR && m.find() ? Integer.parseInt(m.group(1)) : Integer.MAX_VALUE;
         return java.util.Arrays.stream(POSITIONS).filter(hw -> c == 2 || hw < lanes).toArray();
+    }
+
+    /**
+     * Warm-up passes before the bits are compared: before C2 compiles the kernels, lane sums and the JDK's LOG may
+     * differ in the last bit (README, Determinism), and the row and the position may be computed at different stages.
+     */
+    private static int passes(CrossEntropy ce, int c) {
+        return ce.backend() == Backend.VECTOR ? (int) Math.min(400, Math.max(40, 4_000_000L / ((long) ROWS * c))) : 0;
     }
 
     private static void assertSameBits(float want, float got, String what) {
@@ -157,6 +167,16 @@ class ChannelsFirstBitsTest {
             }
         }
         return x;
+    }
+
+    /** {@code x} with another tensor's elements (NaN, never to be read) between its elements: class stride 2. */
+    private static float[] interleaved(float[] x) {
+        float[] v = new float[2 * x.length];
+        for (int i = 0; i < x.length; i++) {
+            v[2 * i] = x[i];
+            v[2 * i + 1] = Float.NaN;
+        }
+        return v;
     }
 
     /** The first {@code n·hw} rows of {@code [ROWS, c]} as {@code [n, c, hw]}. */

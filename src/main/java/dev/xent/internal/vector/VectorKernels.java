@@ -764,9 +764,6 @@ public final class VectorKernels extends ScalarKernels {
         int tls = t == null ? 0 : tl.innerStride();
         int yls = y == null ? 0 : yl.innerStride();
         int ols = ol.innerStride();
-        if (tls > MAX_LANE_STRIDE || yls > MAX_LANE_STRIDE || ols > MAX_LANE_STRIDE) {
-            return false;
-        }
         int classes = xl.classes();
         int xs = xl.classStride();
         int ts = t == null ? 0 : tl.classStride();
@@ -793,6 +790,9 @@ public final class VectorKernels extends ScalarKernels {
                 }
             }
             return true;
+        }
+        if (tls > MAX_LANE_STRIDE || yls > MAX_LANE_STRIDE || ols > MAX_LANE_STRIDE) {
+            return false; // (the pairs above copy what they cannot load)
         }
         if (inner < L) {
             // one partial tile per n; an n whose idle lanes would read past an array end runs on the scalar code
