@@ -591,14 +591,12 @@ public final class VectorKernels extends ScalarKernels {
             // labels not contiguous along the classes: each row's labels copied into a per-thread row, so that the
             // row takes the vector row formula whatever the labels' layout
             int ts = t == null ? 1 : tl.classStride();
-            float[] labelRow = ts == 1 ? null : labelRow(classes);
+            float[] labelRow = ts == 1 ? null : rowOf(LABEL_ROW, classes);
             for (int r = 0; r < rows; r++) {
                 float[] tr = t;
                 int tb = t == null ? 0 : tl.rowIndex(r);
                 if (labelRow != null) {
-                    for (int c = 0; c < classes; c++) {
-                        labelRow[c] = t[tb + c * ts];
-                    }
+                    copyRow(t, tb, ts, classes, labelRow);
                     tr = labelRow;
                     tb = 0;
                 }
@@ -908,7 +906,7 @@ public final class VectorKernels extends ScalarKernels {
         int classes = xl.classes();
         int rows = xl.rows();
         int xs = xl.classStride();
-        float[] logitRow = xs == 1 ? null : logitRow(classes);
+        float[] logitRow = xs == 1 ? null : rowOf(LOGIT_ROW, classes);
         float[] g = ROW_GROUP.get();
         for (int r0 = 0; r0 < rows; r0 += L) {
             int n = Math.min(L, rows - r0);
@@ -919,7 +917,8 @@ public final class VectorKernels extends ScalarKernels {
                     float[] xr = x;
                     int xb = xl.rowIndex(r0 + i);
                     if (logitRow != null) {
-                        xb = copyRow(x, xb, xs, classes, logitRow);
+                        copyRow(x, xb, xs, classes, logitRow);
+                    xb = 0;
                         xr = logitRow;
                     }
                     float m = rowMax(xr, xb, classes);
@@ -1238,8 +1237,8 @@ public final class VectorKernels extends ScalarKernels {
         int rows = xl.rows();
         int ts = tl.classStride();
         int xs = xl.classStride();
-        float[] labelRow = ts == 1 ? null : labelRow(classes);
-        float[] logitRow = xs == 1 ? null : logitRow(classes);
+        float[] labelRow = ts == 1 ? null : rowOf(LABEL_ROW, classes);
+        float[] logitRow = xs == 1 ? null : rowOf(LOGIT_ROW, classes);
         float[] g = ROW_GROUP.get();
         for (int r0 = 0; r0 < rows; r0 += L) {
             int n = Math.min(L, rows - r0);
@@ -1254,16 +1253,15 @@ public final class VectorKernels extends ScalarKernels {
                 float[] tr = t;
                 int tb = tl.rowIndex(r0 + i);
                 if (labelRow != null) {
-                    for (int c = 0; c < classes; c++) {
-                        labelRow[c] = t[tb + c * ts];
-                    }
+                    copyRow(t, tb, ts, classes, labelRow);
                     tr = labelRow;
                     tb = 0;
                 }
                 float[] xr = x;
                 int xb = xl.rowIndex(r0 + i);
                 if (logitRow != null) {
-                    xb = copyRow(x, xb, xs, classes, logitRow);
+                    copyRow(x, xb, xs, classes, logitRow);
+                    xb = 0;
                     xr = logitRow;
                 }
                 if (!softmaxRowSums(xr, xb, classes, tr, tb, rowMax(xr, xb, classes), g, i)) {
@@ -2357,35 +2355,26 @@ public final class VectorKernels extends ScalarKernels {
     /** Per-thread copy of one row's labels (grown to the largest C seen), for labels not contiguous along the classes. */
     private static final ThreadLocal<float[][]> LABEL_ROW = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
-    /** This thread's label row, at least {@code classes} long (grown once to the largest C seen). */
-    private static float[] labelRow(int classes) {
-        float[][] holder = LABEL_ROW.get();
-        if (holder[0].length < classes) {
-            holder[0] = new float[classes];
-        }
-        return holder[0];
-    }
-
     /**
      * Per thread: one row of logits copied from a layout whose classes are not contiguous (the class axis first with
-     * fewer positions than a vector), for the row path; grown to the largest C seen.
+     * fewer positions than a vector, classes interleaved), for the row path; grown to the largest C seen.
      */
     private static final ThreadLocal<float[][]> LOGIT_ROW = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
 
-    private static float[] logitRow(int classes) {
-        float[][] holder = LOGIT_ROW.get();
-        if (holder[0].length < classes) {
-            holder[0] = new float[classes];
+    /** This thread's row of {@code holder}, at least {@code classes} long (grown once to the largest C seen). */
+    private static float[] rowOf(ThreadLocal<float[][]> holder, int classes) {
+        float[][] h = holder.get();
+        if (h[0].length < classes) {
+            h[0] = new float[classes];
         }
-        return holder[0];
+        return h[0];
     }
 
-    /** Copies {@code classes} elements {@code xs} apart from {@code x[xb]} to the start of {@code row}; returns 0. */
-    private static int copyRow(float[] x, int xb, int xs, int classes, float[] row) {
+    /** Copies {@code classes} elements {@code stride} apart from {@code v[vb]} to the start of {@code row}. */
+    private static void copyRow(float[] v, int vb, int stride, int classes, float[] row) {
         for (int c = 0; c < classes; c++) {
-            row[c] = x[xb + c * xs];
+            row[c] = v[vb + c * stride];
         }
-        return 0;
     }
 
     /** Per-thread lanes of one tile: losses of the one-pass tiles when the losses layout is not contiguous, redo flags. */
