@@ -149,6 +149,99 @@ class TileGroupingTest {
     }
 
     /**
+     * Maps of more positions than a chunk of tiles ({@code [1, C, 1077]}, 68 tiles) with more classes than a block:
+     * the channels-first tiles walk each block of classes across a chunk of tiles, and a position's bits do not
+     * depend on which chunk, tile or lane it falls in (maps starting 1, 7, 16 and 300 positions later), for softmax CE
+     * with sparse and dense labels and categorical CE from probabilities (rows among them with a probability sum of 0,
+     * a negative probability or label, labels of both signs whose terms cancel, NaN, tiny and clipped probabilities); the whole map within the accuracy bar of
+     * the float64 reference.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.xent.TestSupport#backendArgs")
+    void wideMapsDoNotDependOnTheirChunks(CrossEntropy ce) {
+        int rows = 1077;
+        for (int c : new int[] {65, 130}) {
+            SplittableRandom rnd = new SplittableRandom(53 * c);
+            float[][] patterns = ExtremeValuesTest.logitRows(c, rnd);
+            float[] x = new float[rows * c];
+            float[] t = new float[rows * c];
+            float[] q = new float[rows * c];
+            int[] y = new int[rows];
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < c; j++) {
+                    q[r * c + j] = switch (r % 13) {
+                        case 4 -> 0f; // a sum of 0: NaN
+                        case 5 -> j == 1 ? -0.25f : 0.5f;
+                        case 6 -> j == 2 ? Float.NaN : 0.5f;
+                        case 7 -> j == 0 ? 1f : 1e-30f; // clipped to ε
+                        default -> (float) rnd.nextDouble();
+                    };
+                }
+                for (int j = 0; j < c; j++) {
+                    x[r * c + j] = r % 5 == 2 ? patterns[(r / 5) % patterns.length][j] : TestSupport.gaussian(rnd) * 8;
+                    t[r * c + j] = r % 2 == 0 ? 0f : (float) rnd.nextDouble();
+                }
+                y[r] = rnd.nextInt(c);
+                if (r % 2 == 0) {
+                    t[r * c + y[r]] = 1f;
+                }
+                if (r % 11 == 3) {
+                    t[r * c] = -0.5f; // a negative label: the lane goes to the scalar row
+                }
+                if (r % 13 == 8) {
+                    // labels of both signs whose terms cancel across the four-class groups: the scalar row's sums
+                    q[r * c + 2] = q[r * c];
+                    t[r * c] = 1000f;
+                    t[r * c + 2] = -1000f;
+                }
+            }
+            float[] xs = transpose(x, rows, c);
+            float[] ts = transpose(t, rows, c);
+            float[] qs = transpose(q, rows, c);
+            float[] categorical = new float[rows];
+            Layout all = layout(true, rows, c, 0, rows);
+            Layout rl = Layout.rows(rows, c);
+            float[] sparse = new float[rows];
+            float[] dense = new float[rows];
+            float[] part = new float[rows];
+            // bits compared once C2 has compiled the kernels (README, Determinism: the JDK's LOG before C2)
+            for (int pass = ce.backend() == Backend.VECTOR ? 25 : 0; pass >= 0; pass--) {
+                boolean check = pass == 0;
+                ce.sparseSoftmaxCrossEntropyWithLogits(xs, all, y, perRow(true, 0, rows), sparse, perRow(true, 0, rows));
+                ce.softmaxCrossEntropyWithLogits(xs, all, ts, all, dense, perRow(true, 0, rows));
+                ce.categoricalCrossEntropy(qs, all, ts, all, 1e-7f, categorical, perRow(true, 0, rows));
+                if (check) {
+                    TestSupport.assertRows(dev.xent.internal.reference.ReferenceKernels.categoricalCrossEntropy(q, rl, t, rl,
+                            1e-7f), categorical, Layout.vector(rows), "C=" + c + " categorical, channels first");
+                    TestSupport.assertRows(dev.xent.internal.reference.ReferenceKernels.sparseSoftmaxCrossEntropy(x, rl, y,
+                            Layout.vector(rows)), sparse, Layout.vector(rows), "C=" + c + " sparse, channels first");
+                    TestSupport.assertRows(dev.xent.internal.reference.ReferenceKernels.softmaxCrossEntropy(x, rl, t, rl),
+                            dense, Layout.vector(rows), "C=" + c + " dense, channels first");
+                }
+                for (int start : new int[] {1, 7, 16, 300}) {
+                    int n = rows - start;
+                    Layout some = layout(true, rows, c, start, n);
+                    ce.sparseSoftmaxCrossEntropyWithLogits(xs, some, y, perRow(true, start, n), part, perRow(true, 0, n));
+                    for (int r = 0; check && r < n; r++) {
+                        assertEquals(Float.floatToIntBits(sparse[start + r]), Float.floatToIntBits(part[r]),
+                                "C=" + c + " sparse, position " + (start + r) + " of a map starting at " + start);
+                    }
+                    ce.softmaxCrossEntropyWithLogits(xs, some, ts, some, part, perRow(true, 0, n));
+                    for (int r = 0; check && r < n; r++) {
+                        assertEquals(Float.floatToIntBits(dense[start + r]), Float.floatToIntBits(part[r]),
+                                "C=" + c + " dense, position " + (start + r) + " of a map starting at " + start);
+                    }
+                    ce.categoricalCrossEntropy(qs, some, ts, some, 1e-7f, part, perRow(true, 0, n));
+                    for (int r = 0; check && r < n; r++) {
+                        assertEquals(Float.floatToIntBits(categorical[start + r]), Float.floatToIntBits(part[r]),
+                                "C=" + c + " categorical, position " + (start + r) + " of a map starting at " + start);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * The same rows stored with padded rows (stride C + 3, labels 2 apart) and written 300 apart (beyond the widest
      * gather) give the bits of the contiguous layout: the pair kernels and the tiles run such layouts on a compact
      * copy (review 2026-12-02: a padded [N, 2] row took the tile formula, a losses stride of 257 the scalar one).

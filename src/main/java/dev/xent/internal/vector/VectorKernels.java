@@ -812,6 +812,16 @@ public final class VectorKernels extends ScalarKernels {
                 sparseInnerShiftTiles(x, xl.index(n, 0, 0), xs, inner, classes, y, yl.index(n, 0, 0), out, ol.index(n, 0, 0), ols);
                 continue;
             }
+            if (op == CATEGORICAL && tls == 1) {
+                categoricalInnerTiles(x, xl.index(n, 0, 0), xs, inner, classes, t, tl.index(n, 0, 0), ts, eps, out,
+                        ol.index(n, 0, 0), ols);
+                continue;
+            }
+            if (op == SOFTMAX) {
+                softmaxInnerTiles(x, xl.index(n, 0, 0), xs, inner, classes, t, tl.index(n, 0, 0), ts, tls, out,
+                        ol.index(n, 0, 0), ols);
+                continue;
+            }
             for (int i0 = 0; ; i0 += L) {
                 int i = Math.min(i0, inner - L);
                 tile(op, x, xl.index(n, 0, i), xs, 1, classes, t, t == null ? 0 : tl.index(n, 0, i), ts, tls,
@@ -918,7 +928,7 @@ public final class VectorKernels extends ScalarKernels {
                     int xb = xl.rowIndex(r0 + i);
                     if (logitRow != null) {
                         copyRow(x, xb, xs, classes, logitRow);
-                    xb = 0;
+                        xb = 0;
                         xr = logitRow;
                     }
                     float m = rowMax(xr, xb, classes);
@@ -978,11 +988,11 @@ public final class VectorKernels extends ScalarKernels {
                 // the maximum pass, the sums and the loss in three methods, their state through a per-thread array:
                 // in one method, JDK 17 boxed a vector per tile with the class axis first (15.7 KB per call at
                 // [1, 100, 2621], 1.6 KB at [1, 1000, 262])
-                float[] g = SOFTMAX_TILE.get();
+                float[] g = TILE_STATES.get();
                 float[] kept = xls == 1 || classes > PACKED_DENSE_CLASSES ? null : TILE_LOGITS.get();
-                softmaxTileMax(x, xb, xs, xls, classes, kept, g);
-                softmaxTile(x, xb, xs, xls, classes, t, tb, ts, tls, kept, g);
-                softmaxTileLoss(g, classes, out, ob, ols, count);
+                softmaxTileMax(x, xb, xs, xls, 0, classes, kept, g, 0);
+                softmaxTile(x, xb, xs, xls, 0, classes, t, tb, ts, tls, kept, g, 0);
+                softmaxTileLoss(g, 0, classes, out, ob, ols, count);
                 tileRedo(SOFTMAX, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
                 break;
             case SPARSE_SOFTMAX:
@@ -1798,16 +1808,20 @@ public final class VectorKernels extends ScalarKernels {
     private static final ThreadLocal<float[]> TILE_LOGITS = ThreadLocal.withInitial(() -> new float[PACKED_DENSE_CLASSES * L]);
 
     /**
-     * The maximum pass of a dense softmax tile: each lane's largest logit into {@code g[0..L)}, skipping NaN (which
-     * reaches the loss through exp); gathered logits ({@code kept} not null) are kept for the second pass
-     * ({@link #softmaxTile}) in a per-thread tile (a gather costs several loads).
+     * The maximum pass of a dense softmax tile over classes {@code [from, to)}: each lane's largest logit into
+     * {@code g[gi..gi + L)} (the classes before {@code from} already there), skipping NaN (which reaches the loss
+     * through exp); gathered logits ({@code kept} not null) are kept for the second pass ({@link #softmaxTile}) in a
+     * per-thread tile (a gather costs several loads).
      */
-    private static void softmaxTileMax(float[] x, int xb, int xs, int xls, int classes, float[] kept, float[] g) {
+    private static void softmaxTileMax(float[] x, int xb, int xs, int xls, int from, int to, float[] kept, float[] g,
+                                       int gi) {
         int[] xmap = LANE_MAPS[xls];
-        java.util.Arrays.fill(g, 0, L, NEG_INF);
-        for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
-            int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
-            FloatVector vm = FloatVector.fromArray(S, g, 0);
+        if (from == 0) {
+            java.util.Arrays.fill(g, gi, gi + L, NEG_INF);
+        }
+        for (int c0 = from; c0 < to; c0 += SHIFT_CLASS_BLOCK) {
+            int c1 = Math.min(to, c0 + SHIFT_CLASS_BLOCK);
+            FloatVector vm = FloatVector.fromArray(S, g, gi);
             for (int c = c0; c < c1; c++) {
                 int i = xb + c * xs;
                 FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
@@ -1816,42 +1830,50 @@ public final class VectorKernels extends ScalarKernels {
                 }
                 vm = vm.blend(v, v.compare(VectorOperators.GT, vm));
             }
-            vm.intoArray(g, 0);
+            vm.intoArray(g, gi);
         }
     }
 
-    /**
-     * Per thread: a dense softmax tile's maximum, its sums d, k, Σt, Σt·(x − m), the labels' or-ed bits, and the
-     * compensations of d, Σt·(x − m) and Σt, L floats each. Both passes walk blocks of {@link #SHIFT_CLASS_BLOCK}
-     * classes and keep their state here between blocks: with the vectors live across a whole row of 1000 classes,
-     * JDK 17 boxed them (1.6 KB per call at {@code [1, 1000, 262]}, 15.7 KB at {@code [1, 100, 2621]}).
-     */
-    private static final ThreadLocal<float[]> SOFTMAX_TILE = ThreadLocal.withInitial(() -> new float[9 * L]);
+    /** Floats of one tile's state in {@link #TILE_STATES} (dense softmax: 9 vectors; categorical: 5). */
+    private static final int TILE_STATE = 9 * L;
 
     /**
-     * The compensated sums of a dense softmax tile after {@link #softmaxTileMax}, in blocks of classes, into
-     * {@code g[L..9L)} for {@link #softmaxTileLoss}; the same additions in the same order as in one loop.
+     * Per thread: the state of up to {@link #SHIFT_CHUNK} tiles, {@link #TILE_STATE} floats each; for dense softmax
+     * ({@link #categoricalTileSum} for categorical CE) the maximum, the sums d, k, Σt, Σt·(x − m), the labels' or-ed bits, and the compensations of d, Σt·(x − m) and Σt,
+     * L floats each. Both passes walk blocks of {@link #SHIFT_CLASS_BLOCK} classes and keep their state here between
+     * blocks: with the vectors live across a whole row of 1000 classes, JDK 17 boxed them (1.6 KB per call at
+     * {@code [1, 1000, 262]}, 15.7 KB at {@code [1, 100, 2621]}).
      */
-    private static void softmaxTile(float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
-                                    float[] kept, float[] g) {
+    private static final ThreadLocal<float[]> TILE_STATES =
+            ThreadLocal.withInitial(() -> new float[TILE_STATE * VectorKernels.SHIFT_CHUNK]);
+
+    /**
+     * The compensated sums of a dense softmax tile over classes {@code [from, to)} after {@link #softmaxTileMax}, in
+     * blocks of classes, into {@code g[gi + L..gi + 9L)} (the classes before {@code from} already there) for
+     * {@link #softmaxTileLoss}; the same additions in the same order as in one loop over every class.
+     */
+    private static void softmaxTile(float[] x, int xb, int xs, int xls, int from, int to, float[] t, int tb, int ts,
+                                    int tls, float[] kept, float[] g, int gi) {
         int[] xmap = LANE_MAPS[xls];
         int[] tmap = LANE_MAPS[tls];
-        java.util.Arrays.fill(g, L, 9 * L, 0f);
-        for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
-            int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
-            FloatVector vm = FloatVector.fromArray(S, g, 0);
+        if (from == 0) {
+            java.util.Arrays.fill(g, gi + L, gi + TILE_STATE, 0f);
+        }
+        for (int c0 = from; c0 < to; c0 += SHIFT_CLASS_BLOCK) {
+            int c1 = Math.min(to, c0 + SHIFT_CLASS_BLOCK);
+            FloatVector vm = FloatVector.fromArray(S, g, gi);
             FloatVector zero = FloatVector.zero(S);
             FloatVector one = FloatVector.broadcast(S, 1f);
-            FloatVector d = FloatVector.fromArray(S, g, L);
-            FloatVector dc = FloatVector.fromArray(S, g, 6 * L);
+            FloatVector d = FloatVector.fromArray(S, g, gi + L);
+            FloatVector dc = FloatVector.fromArray(S, g, gi + 6 * L);
             // the elements equal to the maximum (exp(0) = 1 each), counted apart from the sum
-            FloatVector kv = FloatVector.fromArray(S, g, 2 * L);
-            FloatVector ahi = FloatVector.fromArray(S, g, 4 * L); // Σ t·(x − m) ≤ 0
-            FloatVector alo = FloatVector.fromArray(S, g, 7 * L);
-            FloatVector thi = FloatVector.fromArray(S, g, 3 * L);
-            FloatVector tlo = FloatVector.fromArray(S, g, 8 * L);
+            FloatVector kv = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector ahi = FloatVector.fromArray(S, g, gi + 4 * L); // Σ t·(x − m) ≤ 0
+            FloatVector alo = FloatVector.fromArray(S, g, gi + 7 * L);
+            FloatVector thi = FloatVector.fromArray(S, g, gi + 3 * L);
+            FloatVector tlo = FloatVector.fromArray(S, g, gi + 8 * L);
             // the labels' bits, or-ed: a sign bit sends the lane to the scalar row
-            IntVector signs = FloatVector.fromArray(S, g, 5 * L).reinterpretAsInts();
+            IntVector signs = FloatVector.fromArray(S, g, gi + 5 * L).reinterpretAsInts();
             for (int c = c0; c < c1; c++) {
                 int i = xb + c * xs;
                 int k = tb + c * ts;
@@ -1886,27 +1908,188 @@ public final class VectorKernels extends ScalarKernels {
                 ahi = sum;
                 signs = signs.or(tv.reinterpretAsInts());
             }
-            d.intoArray(g, L);
-            kv.intoArray(g, 2 * L);
-            thi.intoArray(g, 3 * L);
-            ahi.intoArray(g, 4 * L);
-            signs.reinterpretAsFloats().intoArray(g, 5 * L);
-            dc.intoArray(g, 6 * L);
-            alo.intoArray(g, 7 * L);
-            tlo.intoArray(g, 8 * L);
+            d.intoArray(g, gi + L);
+            kv.intoArray(g, gi + 2 * L);
+            thi.intoArray(g, gi + 3 * L);
+            ahi.intoArray(g, gi + 4 * L);
+            signs.reinterpretAsFloats().intoArray(g, gi + 5 * L);
+            dc.intoArray(g, gi + 6 * L);
+            alo.intoArray(g, gi + 7 * L);
+            tlo.intoArray(g, gi + 8 * L);
         }
     }
 
     /**
-     * The losses of a dense softmax tile from the sums in {@code g} ({@link #softmaxTile}) into {@code count} lanes
-     * of {@code out}, {@code ols} apart; lanes for the scalar row come out NaN ({@link #tileRedo}).
+     * {@link #softmaxTile} for contiguous positions and labels ({@code [N, C, H·W]}, the class axis first) over classes
+     * {@code [from, to)}, {@code to − from} a multiple of 4 (the last 1–3 classes of a row go to {@link #softmaxTile},
+     * whose steps give the same values): four classes per step, the terms of each sum (all of one sign) added pairwise,
+     * then once into its compensated sum (a Kahan step per class and sum was 12 of the about 33 operations per class).
+     * Its own method: with the gathers of the general tile beside it, C2 on JDK 17 boxed a vector per block in some
+     * runs. The blocks are multiples of 4 classes, so every tile adds in the same order; the bits differ in the last
+     * place from those of {@link #softmaxTile} over the same classes.
      */
-    private static void softmaxTileLoss(float[] g, int classes, float[] out, int ob, int ols, int count) {
-        FloatVector d = FloatVector.fromArray(S, g, L);
-        FloatVector kv = FloatVector.fromArray(S, g, 2 * L);
-        FloatVector thi = FloatVector.fromArray(S, g, 3 * L);
-        FloatVector ahi = FloatVector.fromArray(S, g, 4 * L);
-        IntVector signs = FloatVector.fromArray(S, g, 5 * L).reinterpretAsInts();
+    private static void softmaxTileContiguous(float[] x, int xb, int xs, int from, int to, float[] t, int tb, int ts,
+                                              float[] g, int gi) {
+        if (from == 0) {
+            java.util.Arrays.fill(g, gi + L, gi + TILE_STATE, 0f);
+        }
+        for (int c0 = from; c0 < to; c0 += SHIFT_CLASS_BLOCK) {
+            int c1 = Math.min(to, c0 + SHIFT_CLASS_BLOCK);
+            FloatVector vm = FloatVector.fromArray(S, g, gi);
+            FloatVector d = FloatVector.fromArray(S, g, gi + L);
+            FloatVector dc = FloatVector.fromArray(S, g, gi + 6 * L);
+            // the elements equal to the maximum (exp(0) = 1 each), counted apart from the sum
+            FloatVector kv = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector ahi = FloatVector.fromArray(S, g, gi + 4 * L); // Σ t·(x − m) ≤ 0
+            FloatVector alo = FloatVector.fromArray(S, g, gi + 7 * L);
+            FloatVector thi = FloatVector.fromArray(S, g, gi + 3 * L);
+            FloatVector tlo = FloatVector.fromArray(S, g, gi + 8 * L);
+            // the labels' bits, or-ed: a sign bit sends the lane to the scalar row
+            IntVector signs = FloatVector.fromArray(S, g, gi + 5 * L).reinterpretAsInts();
+            // four classes per step (the blocks are multiples of 4, so every tile adds in the same order): the terms of
+            // each sum (all of one sign) added pairwise, then once into its compensated sum (a Kahan step per class
+            // and sum was 12 of the about 33 operations per class)
+            for (int c = c0; c < c1; c += 4) {
+                FloatVector v40 = FloatVector.fromArray(S, x, xb + (c + 0) * xs);
+                FloatVector t40 = FloatVector.fromArray(S, t, tb + (c + 0) * ts);
+                // ex40 = exp(v40.sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex40a = v40.sub(vm);
+                FloatVector ex40t = ex40a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex40n = ex40t.sub(SHIFTER);
+                FloatVector ex40r = ex40n.lanewise(VectorOperators.FMA, -LN2_LO, ex40n.lanewise(VectorOperators.FMA, -LN2_HI, ex40a));
+                FloatVector ex40q = ex40r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex40r, Q3)
+                        .lanewise(VectorOperators.FMA, ex40r, Q2).lanewise(VectorOperators.FMA, ex40r, Q1).lanewise(VectorOperators.FMA, ex40r, 1f);
+                FloatVector ex40 = ex40q.lanewise(VectorOperators.FMA, ex40r, 1f).reinterpretAsInts()
+                        .add(ex40t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex40a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                VectorMask<Float> top40 = ex40a.compare(VectorOperators.EQ, 0f);
+                FloatVector v41 = FloatVector.fromArray(S, x, xb + (c + 1) * xs);
+                FloatVector t41 = FloatVector.fromArray(S, t, tb + (c + 1) * ts);
+                // ex41 = exp(v41.sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex41a = v41.sub(vm);
+                FloatVector ex41t = ex41a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex41n = ex41t.sub(SHIFTER);
+                FloatVector ex41r = ex41n.lanewise(VectorOperators.FMA, -LN2_LO, ex41n.lanewise(VectorOperators.FMA, -LN2_HI, ex41a));
+                FloatVector ex41q = ex41r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex41r, Q3)
+                        .lanewise(VectorOperators.FMA, ex41r, Q2).lanewise(VectorOperators.FMA, ex41r, Q1).lanewise(VectorOperators.FMA, ex41r, 1f);
+                FloatVector ex41 = ex41q.lanewise(VectorOperators.FMA, ex41r, 1f).reinterpretAsInts()
+                        .add(ex41t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex41a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                VectorMask<Float> top41 = ex41a.compare(VectorOperators.EQ, 0f);
+                FloatVector v42 = FloatVector.fromArray(S, x, xb + (c + 2) * xs);
+                FloatVector t42 = FloatVector.fromArray(S, t, tb + (c + 2) * ts);
+                // ex42 = exp(v42.sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex42a = v42.sub(vm);
+                FloatVector ex42t = ex42a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex42n = ex42t.sub(SHIFTER);
+                FloatVector ex42r = ex42n.lanewise(VectorOperators.FMA, -LN2_LO, ex42n.lanewise(VectorOperators.FMA, -LN2_HI, ex42a));
+                FloatVector ex42q = ex42r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex42r, Q3)
+                        .lanewise(VectorOperators.FMA, ex42r, Q2).lanewise(VectorOperators.FMA, ex42r, Q1).lanewise(VectorOperators.FMA, ex42r, 1f);
+                FloatVector ex42 = ex42q.lanewise(VectorOperators.FMA, ex42r, 1f).reinterpretAsInts()
+                        .add(ex42t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex42a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                VectorMask<Float> top42 = ex42a.compare(VectorOperators.EQ, 0f);
+                FloatVector v43 = FloatVector.fromArray(S, x, xb + (c + 3) * xs);
+                FloatVector t43 = FloatVector.fromArray(S, t, tb + (c + 3) * ts);
+                // ex43 = exp(v43.sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex43a = v43.sub(vm);
+                FloatVector ex43t = ex43a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex43n = ex43t.sub(SHIFTER);
+                FloatVector ex43r = ex43n.lanewise(VectorOperators.FMA, -LN2_LO, ex43n.lanewise(VectorOperators.FMA, -LN2_HI, ex43a));
+                FloatVector ex43q = ex43r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex43r, Q3)
+                        .lanewise(VectorOperators.FMA, ex43r, Q2).lanewise(VectorOperators.FMA, ex43r, Q1).lanewise(VectorOperators.FMA, ex43r, 1f);
+                FloatVector ex43 = ex43q.lanewise(VectorOperators.FMA, ex43r, 1f).reinterpretAsInts()
+                        .add(ex43t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex43a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                VectorMask<Float> top43 = ex43a.compare(VectorOperators.EQ, 0f);
+                // the maxima (exp(0) = 1 exactly) apart from the sum: ex − u is 1 there and 0 elsewhere (no zero and one
+                // vectors kept across the loop: C2 on JDK 17 boxed one per block in some runs)
+                FloatVector u40 = ex40.blend(0f, top40);
+                FloatVector u41 = ex41.blend(0f, top41);
+                FloatVector u42 = ex42.blend(0f, top42);
+                FloatVector u43 = ex43.blend(0f, top43);
+                kv = kv.add(ex40.sub(u40).add(ex41.sub(u41)).add(ex42.sub(u42).add(ex43.sub(u43))));
+                FloatVector u = u40.add(u41).add(u42.add(u43)).sub(dc);
+                FloatVector sum = d.add(u);
+                dc = sum.sub(d).sub(u);
+                d = sum;
+                u = t40.add(t41).add(t42.add(t43)).sub(tlo);
+                sum = thi.add(u);
+                tlo = sum.sub(thi).sub(u);
+                thi = sum;
+                u = t40.mul(ex40a).add(t41.mul(ex41a)).add(t42.mul(ex42a).add(t43.mul(ex43a))).sub(alo);
+                sum = ahi.add(u);
+                alo = sum.sub(ahi).sub(u);
+                ahi = sum;
+                signs = signs.or(t40.reinterpretAsInts().or(t41.reinterpretAsInts()).or(t42.reinterpretAsInts().or(t43.reinterpretAsInts())));
+            }
+            d.intoArray(g, gi + L);
+            kv.intoArray(g, gi + 2 * L);
+            thi.intoArray(g, gi + 3 * L);
+            ahi.intoArray(g, gi + 4 * L);
+            signs.reinterpretAsFloats().intoArray(g, gi + 5 * L);
+            dc.intoArray(g, gi + 6 * L);
+            alo.intoArray(g, gi + 7 * L);
+            tlo.intoArray(g, gi + 8 * L);
+        }
+    }
+
+    /**
+     * Dense softmax CE over the inner positions of one n (class axis first, {@code inner ≥ L}), in tiles of L
+     * positions (the last one overlapping the one before). Above {@link #SHIFT_CLASS_BLOCK} classes, chunks of
+     * {@link #SHIFT_CHUNK} tiles keep their state in a per-thread array while each block of classes is walked across
+     * them, as {@link #sparseInnerShiftTiles} (a tile's 16 floats of a class straddle two cache lines; the next tile
+     * finds the shared one in L1 instead of L2); the same additions in the same order as tile by tile, so a position's
+     * bits do not depend on its chunk. Up to a block of classes, tile by tile (the logits of a tile's second pass
+     * still in L1).
+     */
+    private static void softmaxInnerTiles(float[] x, int xb, int xs, int inner, int classes, float[] t, int tb, int ts,
+                                          int tls, float[] out, int ob, int ols) {
+        float[] g = TILE_STATES.get();
+        int tiles = (inner + L - 1) / L;
+        int chunk = classes > SHIFT_CLASS_BLOCK ? SHIFT_CHUNK : 1;
+        for (int k0 = 0; k0 < tiles; k0 += chunk) {
+            int k1 = Math.min(tiles, k0 + chunk);
+            for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
+                int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
+                for (int k = k0; k < k1; k++) {
+                    int i = Math.min(k * L, inner - L);
+                    softmaxTileMax(x, xb + i, xs, 1, c0, c1, null, g, TILE_STATE * (k - k0));
+                }
+            }
+            for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
+                int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
+                for (int k = k0; k < k1; k++) {
+                    int i = Math.min(k * L, inner - L);
+                    if (tls == 1) {
+                        int c4 = c0 + (c1 - c0 & ~3);
+                        softmaxTileContiguous(x, xb + i, xs, c0, c4, t, tb + i, ts, g, TILE_STATE * (k - k0));
+                        if (c4 < c1) {
+                            softmaxTile(x, xb + i, xs, 1, c4, c1, t, tb + i, ts, 1, null, g, TILE_STATE * (k - k0));
+                        }
+                    } else {
+                        softmaxTile(x, xb + i, xs, 1, c0, c1, t, tb + i * tls, ts, tls, null, g, TILE_STATE * (k - k0));
+                    }
+                }
+            }
+            for (int k = k0; k < k1; k++) {
+                int i = Math.min(k * L, inner - L);
+                softmaxTileLoss(g, TILE_STATE * (k - k0), classes, out, ob + i * ols, ols, L);
+                tileRedo(SOFTMAX, x, xb + i, xs, 1, classes, t, tb + i * tls, ts, tls, 0f, out, ob + i * ols, ols, L);
+            }
+        }
+    }
+
+    /**
+     * The losses of a dense softmax tile from the sums at {@code g[gi..]} ({@link #softmaxTile}) into {@code count}
+     * lanes of {@code out}, {@code ols} apart; lanes for the scalar row come out NaN ({@link #tileRedo}).
+     */
+    private static void softmaxTileLoss(float[] g, int gi, int classes, float[] out, int ob, int ols, int count) {
+        FloatVector d = FloatVector.fromArray(S, g, gi + L);
+        FloatVector kv = FloatVector.fromArray(S, g, gi + 2 * L);
+        FloatVector thi = FloatVector.fromArray(S, g, gi + 3 * L);
+        FloatVector ahi = FloatVector.fromArray(S, g, gi + 4 * L);
+        IntVector signs = FloatVector.fromArray(S, g, gi + 5 * L).reinterpretAsInts();
         // log Σ exp(x − m) = log(k + d), k the count of maxima; with one maximum log1p(d) = log(u)·(d/(u − 1)),
         // u = 1 + d (d where u = 1): a confident row's small loss keeps its relative precision, also times a large
         // label. One LOG: a second one boxed a vector per tile
@@ -2680,6 +2863,219 @@ public final class VectorKernels extends ScalarKernels {
             check.intoArray(flags, 0);
             categoricalRedo(flags, p, pb, ps, pls, classes, t, tb, ts, tls, null, 0, 0, eps, out, ob, ols, count);
         }
+    }
+
+    /**
+     * Keras categorical CE over the inner positions of one n (class axis first, {@code inner ≥ L}, labels contiguous
+     * along H·W), as {@link #categoricalTile} per lane: {@code −Σ t·log(clip(p / Σp, ε, 1 − ε))}. Tiles of L positions
+     * (the last one overlapping the one before) in chunks of {@link #SHIFT_CHUNK} whose state stays in a per-thread
+     * array while each block of {@link #SHIFT_CLASS_BLOCK} classes is walked across them (as
+     * {@link #softmaxInnerTiles}; tile by tile up to one block), the sums of four classes added pairwise and then once
+     * into a compensated sum. A lane with a probability or label whose sign bit is set (the terms would not all have
+     * one sign), a sum of 0, or a loss or sum that is not finite takes the scalar row ({@link #categoricalRedo}). The
+     * blocks are multiples of 4 classes, so a position's bits do not depend on its chunk or tile.
+     */
+    private static void categoricalInnerTiles(float[] p, int pb, int ps, int inner, int classes, float[] t, int tb, int ts,
+                                              float eps, float[] out, int ob, int ols) {
+        float[] g = TILE_STATES.get();
+        float[] flags = LANE_OUT.get();
+        int tiles = (inner + L - 1) / L;
+        int chunk = classes > SHIFT_CLASS_BLOCK ? SHIFT_CHUNK : 1;
+        for (int k0 = 0; k0 < tiles; k0 += chunk) {
+            int k1 = Math.min(tiles, k0 + chunk);
+            for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
+                int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
+                for (int k = k0; k < k1; k++) {
+                    categoricalTileSum(p, pb + Math.min(k * L, inner - L), ps, c0, c1, g, TILE_STATE * (k - k0));
+                }
+            }
+            for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
+                int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
+                for (int k = k0; k < k1; k++) {
+                    int i = Math.min(k * L, inner - L);
+                    categoricalTileLogs(p, pb + i, ps, c0, c1, t, tb + i, ts, eps, g, TILE_STATE * (k - k0));
+                }
+            }
+            for (int k = k0; k < k1; k++) {
+                int i = Math.min(k * L, inner - L);
+                if (categoricalTileLoss(g, TILE_STATE * (k - k0), out, ob + i * ols, ols, flags)) {
+                    categoricalRedo(flags, p, pb + i, ps, 1, classes, t, tb + i, ts, 1, null, 0, 0, eps, out, ob + i * ols,
+                            ols, L);
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds the probabilities of classes {@code [from, to)} of a categorical tile into its compensated sum
+     * {@code Σp} at {@code g[gi..gi + 2L)} (zero first when {@code from = 0}), four classes pairwise per step, and or-s
+     * their bits into {@code g[gi + 4L..gi + 5L)} (zero first too).
+     */
+    private static void categoricalTileSum(float[] p, int pb, int ps, int from, int to, float[] g, int gi) {
+        if (from == 0) {
+            java.util.Arrays.fill(g, gi, gi + 5 * L, 0f);
+        }
+        for (int c0 = from; c0 < to; c0 += SHIFT_CLASS_BLOCK) {
+            int c1 = Math.min(to, c0 + SHIFT_CLASS_BLOCK);
+            FloatVector s = FloatVector.fromArray(S, g, gi);
+            FloatVector sc = FloatVector.fromArray(S, g, gi + L);
+            IntVector signs = FloatVector.fromArray(S, g, gi + 4 * L).reinterpretAsInts();
+            int c = c0;
+            for (; c + 4 <= c1; c += 4) {
+                FloatVector v0 = FloatVector.fromArray(S, p, pb + c * ps);
+                FloatVector v1 = FloatVector.fromArray(S, p, pb + (c + 1) * ps);
+                FloatVector v2 = FloatVector.fromArray(S, p, pb + (c + 2) * ps);
+                FloatVector v3 = FloatVector.fromArray(S, p, pb + (c + 3) * ps);
+                FloatVector u = v0.add(v1).add(v2.add(v3)).sub(sc);
+                FloatVector sum = s.add(u);
+                sc = sum.sub(s).sub(u);
+                s = sum;
+                signs = signs.or(v0.reinterpretAsInts().or(v1.reinterpretAsInts()).or(v2.reinterpretAsInts().or(v3.reinterpretAsInts())));
+            }
+            for (; c < c1; c++) {
+                FloatVector v = FloatVector.fromArray(S, p, pb + c * ps);
+                FloatVector u = v.sub(sc);
+                FloatVector sum = s.add(u);
+                sc = sum.sub(s).sub(u);
+                s = sum;
+                signs = signs.or(v.reinterpretAsInts());
+            }
+            s.intoArray(g, gi);
+            sc.intoArray(g, gi + L);
+            signs.reinterpretAsFloats().intoArray(g, gi + 4 * L);
+        }
+    }
+
+    /**
+     * Adds {@code t·log(clip(p / Σp, ε, 1 − ε))} of classes {@code [from, to)} of a categorical tile into its
+     * compensated sum at {@code g[gi + 2L..gi + 4L)} (zero from {@link #categoricalTileSum}), four classes pairwise per
+     * step, and or-s the labels' bits into {@code g[gi + 4L..gi + 5L)}. Lanes whose sum is 0, NaN or infinite give
+     * garbage here and are redone ({@link #categoricalTileLoss}).
+     */
+    private static void categoricalTileLogs(float[] p, int pb, int ps, int from, int to, float[] t, int tb, int ts,
+                                            float eps, float[] g, int gi) {
+        float hi = 1f - eps;
+        for (int c0 = from; c0 < to; c0 += SHIFT_CLASS_BLOCK) {
+            int c1 = Math.min(to, c0 + SHIFT_CLASS_BLOCK);
+            FloatVector s = FloatVector.fromArray(S, g, gi);
+            FloatVector acc = FloatVector.fromArray(S, g, gi + 2 * L);
+            FloatVector comp = FloatVector.fromArray(S, g, gi + 3 * L);
+            IntVector signs = FloatVector.fromArray(S, g, gi + 4 * L).reinterpretAsInts();
+            int c = c0;
+            for (; c + 4 <= c1; c += 4) {
+                FloatVector q45 = FloatVector.fromArray(S, p, pb + (c + 0) * ps).div(s);
+                FloatVector c45 = q45.blend(eps, q45.compare(VectorOperators.LT, eps)).blend(hi, q45.compare(VectorOperators.GT, hi));
+                // lg45 = log(c45): VectorMath.logNormal written out
+                IntVector lg45bits = c45.reinterpretAsInts();
+                IntVector lg45k = lg45bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg45f = lg45bits.sub(lg45k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg45kf = lg45k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg45f2 = lg45f.mul(lg45f);
+                FloatVector lg45p = lg45f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg45f, P5)
+                        .lanewise(VectorOperators.FMA, lg45f, P4).lanewise(VectorOperators.FMA, lg45f, P3).lanewise(VectorOperators.FMA, lg45f, P2)
+                        .lanewise(VectorOperators.FMA, lg45f, P1).lanewise(VectorOperators.FMA, lg45f, P0);
+                FloatVector lg45l1 = lg45p.mul(lg45f).lanewise(VectorOperators.FMA, lg45f2, lg45f2.mul(-0.5f)).add(lg45f);
+                FloatVector lg45 = lg45kf.lanewise(VectorOperators.FMA, LN2_HI, lg45kf.lanewise(VectorOperators.FMA, LN2_LO, lg45l1));
+                FloatVector t45 = FloatVector.fromArray(S, t, tb + (c + 0) * ts);
+                FloatVector q46 = FloatVector.fromArray(S, p, pb + (c + 1) * ps).div(s);
+                FloatVector c46 = q46.blend(eps, q46.compare(VectorOperators.LT, eps)).blend(hi, q46.compare(VectorOperators.GT, hi));
+                // lg46 = log(c46): VectorMath.logNormal written out
+                IntVector lg46bits = c46.reinterpretAsInts();
+                IntVector lg46k = lg46bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg46f = lg46bits.sub(lg46k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg46kf = lg46k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg46f2 = lg46f.mul(lg46f);
+                FloatVector lg46p = lg46f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg46f, P5)
+                        .lanewise(VectorOperators.FMA, lg46f, P4).lanewise(VectorOperators.FMA, lg46f, P3).lanewise(VectorOperators.FMA, lg46f, P2)
+                        .lanewise(VectorOperators.FMA, lg46f, P1).lanewise(VectorOperators.FMA, lg46f, P0);
+                FloatVector lg46l1 = lg46p.mul(lg46f).lanewise(VectorOperators.FMA, lg46f2, lg46f2.mul(-0.5f)).add(lg46f);
+                FloatVector lg46 = lg46kf.lanewise(VectorOperators.FMA, LN2_HI, lg46kf.lanewise(VectorOperators.FMA, LN2_LO, lg46l1));
+                FloatVector t46 = FloatVector.fromArray(S, t, tb + (c + 1) * ts);
+                FloatVector q47 = FloatVector.fromArray(S, p, pb + (c + 2) * ps).div(s);
+                FloatVector c47 = q47.blend(eps, q47.compare(VectorOperators.LT, eps)).blend(hi, q47.compare(VectorOperators.GT, hi));
+                // lg47 = log(c47): VectorMath.logNormal written out
+                IntVector lg47bits = c47.reinterpretAsInts();
+                IntVector lg47k = lg47bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg47f = lg47bits.sub(lg47k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg47kf = lg47k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg47f2 = lg47f.mul(lg47f);
+                FloatVector lg47p = lg47f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg47f, P5)
+                        .lanewise(VectorOperators.FMA, lg47f, P4).lanewise(VectorOperators.FMA, lg47f, P3).lanewise(VectorOperators.FMA, lg47f, P2)
+                        .lanewise(VectorOperators.FMA, lg47f, P1).lanewise(VectorOperators.FMA, lg47f, P0);
+                FloatVector lg47l1 = lg47p.mul(lg47f).lanewise(VectorOperators.FMA, lg47f2, lg47f2.mul(-0.5f)).add(lg47f);
+                FloatVector lg47 = lg47kf.lanewise(VectorOperators.FMA, LN2_HI, lg47kf.lanewise(VectorOperators.FMA, LN2_LO, lg47l1));
+                FloatVector t47 = FloatVector.fromArray(S, t, tb + (c + 2) * ts);
+                FloatVector q48 = FloatVector.fromArray(S, p, pb + (c + 3) * ps).div(s);
+                FloatVector c48 = q48.blend(eps, q48.compare(VectorOperators.LT, eps)).blend(hi, q48.compare(VectorOperators.GT, hi));
+                // lg48 = log(c48): VectorMath.logNormal written out
+                IntVector lg48bits = c48.reinterpretAsInts();
+                IntVector lg48k = lg48bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg48f = lg48bits.sub(lg48k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg48kf = lg48k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg48f2 = lg48f.mul(lg48f);
+                FloatVector lg48p = lg48f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg48f, P5)
+                        .lanewise(VectorOperators.FMA, lg48f, P4).lanewise(VectorOperators.FMA, lg48f, P3).lanewise(VectorOperators.FMA, lg48f, P2)
+                        .lanewise(VectorOperators.FMA, lg48f, P1).lanewise(VectorOperators.FMA, lg48f, P0);
+                FloatVector lg48l1 = lg48p.mul(lg48f).lanewise(VectorOperators.FMA, lg48f2, lg48f2.mul(-0.5f)).add(lg48f);
+                FloatVector lg48 = lg48kf.lanewise(VectorOperators.FMA, LN2_HI, lg48kf.lanewise(VectorOperators.FMA, LN2_LO, lg48l1));
+                FloatVector t48 = FloatVector.fromArray(S, t, tb + (c + 3) * ts);
+                FloatVector u = t45.mul(lg45).add(t46.mul(lg46)).add(t47.mul(lg47).add(t48.mul(lg48))).sub(comp);
+                FloatVector sum = acc.add(u);
+                comp = sum.sub(acc).sub(u);
+                acc = sum;
+                signs = signs.or(t45.reinterpretAsInts().or(t46.reinterpretAsInts()).or(t47.reinterpretAsInts().or(t48.reinterpretAsInts())));
+            }
+            for (; c < c1; c++) {
+                FloatVector q49 = FloatVector.fromArray(S, p, pb + c * ps).div(s);
+                FloatVector c49 = q49.blend(eps, q49.compare(VectorOperators.LT, eps)).blend(hi, q49.compare(VectorOperators.GT, hi));
+                // lg49 = log(c49): VectorMath.logNormal written out
+                IntVector lg49bits = c49.reinterpretAsInts();
+                IntVector lg49k = lg49bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg49f = lg49bits.sub(lg49k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg49kf = lg49k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg49f2 = lg49f.mul(lg49f);
+                FloatVector lg49p = lg49f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg49f, P5)
+                        .lanewise(VectorOperators.FMA, lg49f, P4).lanewise(VectorOperators.FMA, lg49f, P3).lanewise(VectorOperators.FMA, lg49f, P2)
+                        .lanewise(VectorOperators.FMA, lg49f, P1).lanewise(VectorOperators.FMA, lg49f, P0);
+                FloatVector lg49l1 = lg49p.mul(lg49f).lanewise(VectorOperators.FMA, lg49f2, lg49f2.mul(-0.5f)).add(lg49f);
+                FloatVector lg49 = lg49kf.lanewise(VectorOperators.FMA, LN2_HI, lg49kf.lanewise(VectorOperators.FMA, LN2_LO, lg49l1));
+                FloatVector tv = FloatVector.fromArray(S, t, tb + c * ts);
+                FloatVector u = tv.mul(lg49).sub(comp);
+                FloatVector sum = acc.add(u);
+                comp = sum.sub(acc).sub(u);
+                acc = sum;
+                signs = signs.or(tv.reinterpretAsInts());
+            }
+            acc.intoArray(g, gi + 2 * L);
+            comp.intoArray(g, gi + 3 * L);
+            signs.reinterpretAsFloats().intoArray(g, gi + 4 * L);
+        }
+    }
+
+    /**
+     * Writes a categorical tile's L losses {@code −Σ t·log q} from its state ({@link #categoricalTileLogs}) to
+     * {@code out}, {@code ols} apart; returns whether a lane takes the scalar row (a sign bit among its probabilities or
+     * labels, a sum that is 0 or not finite, a loss that is not finite), its flag NaN in {@code flags}.
+     */
+    private static boolean categoricalTileLoss(float[] g, int gi, float[] out, int ob, int ols, float[] flags) {
+        FloatVector s = FloatVector.fromArray(S, g, gi);
+        FloatVector result = FloatVector.fromArray(S, g, gi + 2 * L).neg();
+        IntVector signs = FloatVector.fromArray(S, g, gi + 4 * L).reinterpretAsInts();
+        if (ols == 1) {
+            result.intoArray(out, ob);
+        } else {
+            for (int j = 0; j < L; j++) {
+                out[ob + j * ols] = result.lane(j);
+            }
+        }
+        // NaN in a lane for the scalar row: all bits set for a sign bit, NaN for a sum of 0 or a value not finite
+        FloatVector check = result.add(s).mul(0f).reinterpretAsInts().or(signs.lanewise(VectorOperators.ASHR, 31))
+                .reinterpretAsFloats().blend(Float.NaN, s.compare(VectorOperators.EQ, 0f));
+        if (check.compare(VectorOperators.NE, check).anyTrue()) {
+            check.intoArray(flags, 0);
+            return true;
+        }
+        return false;
     }
 
     /**
