@@ -149,18 +149,18 @@ class TileGroupingTest {
     }
 
     /**
-     * Maps of more positions than a chunk of tiles ({@code [1, C, 1077]}, 68 tiles) with more classes than a block:
-     * the channels-first tiles walk each block of classes across a chunk of tiles, and a position's bits do not
-     * depend on which chunk, tile or lane it falls in (maps starting 1, 7, 16 and 300 positions later), for softmax CE
-     * with sparse and dense labels and categorical CE from probabilities (rows among them with a probability sum of 0,
-     * a negative probability or label, labels of both signs whose terms cancel, NaN, tiny and clipped probabilities); the whole map within the accuracy bar of
-     * the float64 reference.
+     * Maps of more positions than a chunk of tiles ({@code [1, C, 1077]}, 68 tiles), with one block of classes (C = 64:
+     * tile by tile) and more (C = 65, 128, 130: each block of classes walked across a chunk of tiles): a position's bits
+     * do not depend on which chunk, tile or lane it falls in (maps starting 1, 7, 16 and 300 positions later), for softmax
+     * CE with sparse and dense labels and categorical CE from probabilities (rows among them with a probability sum of 0,
+     * a negative probability or label, labels of both signs whose terms cancel, NaN, tiny and clipped probabilities); the
+     * whole map within the accuracy bar of the float64 reference.
      */
     @ParameterizedTest
     @MethodSource("dev.xent.TestSupport#backendArgs")
     void wideMapsDoNotDependOnTheirChunks(CrossEntropy ce) {
         int rows = 1077;
-        for (int c : new int[] {65, 130}) {
+        for (int c : new int[] {64, 65, 128, 130}) {
             SplittableRandom rnd = new SplittableRandom(53 * c);
             float[][] patterns = ExtremeValuesTest.logitRows(c, rnd);
             float[] x = new float[rows * c];

@@ -1838,11 +1838,12 @@ public final class VectorKernels extends ScalarKernels {
     private static final int TILE_STATE = 9 * L;
 
     /**
-     * Per thread: the state of up to {@link #SHIFT_CHUNK} tiles, {@link #TILE_STATE} floats each; for dense softmax
-     * ({@link #categoricalTileSum} for categorical CE) the maximum, the sums d, k, Σt, Σt·(x − m), the labels' or-ed bits, and the compensations of d, Σt·(x − m) and Σt,
-     * L floats each. Both passes walk blocks of {@link #SHIFT_CLASS_BLOCK} classes and keep their state here between
-     * blocks: with the vectors live across a whole row of 1000 classes, JDK 17 boxed them (1.6 KB per call at
-     * {@code [1, 1000, 262]}, 15.7 KB at {@code [1, 100, 2621]}).
+     * Per thread: the state of up to {@link #SHIFT_CHUNK} tiles, {@link #TILE_STATE} floats each, L floats per value.
+     * Dense softmax: the maximum, the sums d, k, Σt, Σt·(x − m), the labels' or-ed bits, and the compensations of d,
+     * Σt·(x − m) and Σt. Categorical CE: Σp and its compensation, Σ t·log q and its compensation, the or-ed bits of
+     * the probabilities and labels. The passes walk blocks of {@link #SHIFT_CLASS_BLOCK} classes and keep their state
+     * here between blocks: with the vectors live across a whole row of 1000 classes, JDK 17 boxed them (dense softmax:
+     * 1.6 KB per call at {@code [1, 1000, 262]}, 15.7 KB at {@code [1, 100, 2621]}; categorical: 1.6 MB and 15.7 KB).
      */
     private static final ThreadLocal<float[]> TILE_STATES =
             ThreadLocal.withInitial(() -> new float[TILE_STATE * VectorKernels.SHIFT_CHUNK]);
@@ -1921,8 +1922,8 @@ public final class VectorKernels extends ScalarKernels {
 
     /**
      * {@link #softmaxTile} for contiguous positions and labels ({@code [N, C, H·W]}, the class axis first) over classes
-     * {@code [from, to)}, {@code to − from} a multiple of 4 (the last 1–3 classes of a row go to {@link #softmaxTile},
-     * whose steps give the same values): four classes per step, the terms of each sum (all of one sign) added pairwise,
+     * {@code [from, to)}, {@code to − from} a multiple of 4 (the last 1–3 classes of the last block go to
+     * {@link #softmaxTile}, which continues the same sums class by class): four classes per step, the terms of each sum (all of one sign) added pairwise,
      * then once into its compensated sum (a Kahan step per class and sum was 12 of the about 33 operations per class).
      * Its own method: with the gathers of the general tile beside it, C2 on JDK 17 boxed a vector per block in some
      * runs. The blocks are multiples of 4 classes, so every tile adds in the same order; the bits differ in the last
@@ -2038,10 +2039,11 @@ public final class VectorKernels extends ScalarKernels {
      * Dense softmax CE over the inner positions of one n (class axis first, {@code inner ≥ L}), in tiles of L
      * positions (the last one overlapping the one before). Above {@link #SHIFT_CLASS_BLOCK} classes, chunks of
      * {@link #SHIFT_CHUNK} tiles keep their state in a per-thread array while each block of classes is walked across
-     * them, as {@link #sparseInnerShiftTiles} (a tile's 16 floats of a class straddle two cache lines; the next tile
-     * finds the shared one in L1 instead of L2); the same additions in the same order as tile by tile, so a position's
-     * bits do not depend on its chunk. Up to a block of classes, tile by tile (the logits of a tile's second pass
-     * still in L1).
+     * them, as {@link #sparseInnerShiftTiles} (a tile's L floats of a class straddle two cache lines at 16 lanes; the
+     * next tile finds the shared one in L1 instead of L2); the same additions in the same order as tile by tile, so a
+     * position's bits do not depend on its chunk. Up to a block of classes, tile by tile (the logits of a tile's second
+     * pass still in L1). Labels contiguous along H·W take the four-class step ({@link #softmaxTileContiguous}), strided
+     * labels the per-class one ({@link #softmaxTile}): other last bits.
      */
     private static void softmaxInnerTiles(float[] x, int xb, int xs, int inner, int classes, float[] t, int tb, int ts,
                                           int tls, float[] out, int ob, int ols) {
@@ -2867,7 +2869,8 @@ public final class VectorKernels extends ScalarKernels {
 
     /**
      * Keras categorical CE over the inner positions of one n (class axis first, {@code inner ≥ L}, labels contiguous
-     * along H·W), as {@link #categoricalTile} per lane: {@code −Σ t·log(clip(p / Σp, ε, 1 − ε))}. Tiles of L positions
+     * along H·W), the formula of {@link #categoricalTile} per lane, {@code −Σ t·log(clip(p / Σp, ε, 1 − ε))}, with
+     * other last bits (its sums add four classes pairwise; the per-class tile serves strided labels). Tiles of L positions
      * (the last one overlapping the one before) in chunks of {@link #SHIFT_CHUNK} whose state stays in a per-thread
      * array while each block of {@link #SHIFT_CLASS_BLOCK} classes is walked across them (as
      * {@link #softmaxInnerTiles}; tile by tile up to one block), the sums of four classes added pairwise and then once
@@ -3080,7 +3083,8 @@ public final class VectorKernels extends ScalarKernels {
 
     /**
      * The scalar row (sum and quotients in double) for each of {@code count} tile lanes flagged NaN in {@code flags}:
-     * a float sum that overflowed, or a loss that is not finite. The flags come through memory so that no vector is
+     * a float sum that overflowed, or a loss that is not finite; in {@link #categoricalInnerTiles} also a probability
+     * or label with its sign bit set, or a probability sum of 0. The flags come through memory so that no vector is
      * live across the calls. Dense labels {@code t}, or sparse labels {@code y}.
      */
     private static void categoricalRedo(float[] flags, float[] p, int pb, int ps, int pls, int classes, float[] t, int tb,
