@@ -817,8 +817,8 @@ public final class VectorKernels extends ScalarKernels {
                         ol.index(n, 0, 0), ols);
                 continue;
             }
-            if (op == SOFTMAX) {
-                softmaxInnerTiles(x, xl.index(n, 0, 0), xs, inner, classes, t, tl.index(n, 0, 0), ts, tls, out,
+            if (op == SOFTMAX && tls == 1) {
+                softmaxInnerTiles(x, xl.index(n, 0, 0), xs, inner, classes, t, tl.index(n, 0, 0), ts, out,
                         ol.index(n, 0, 0), ols);
                 continue;
             }
@@ -990,8 +990,19 @@ public final class VectorKernels extends ScalarKernels {
                 // [1, 100, 2621], 1.6 KB at [1, 1000, 262])
                 float[] g = TILE_STATES.get();
                 float[] kept = xls == 1 || classes > PACKED_DENSE_CLASSES ? null : TILE_LOGITS.get();
-                softmaxTileMax(x, xb, xs, xls, 0, classes, kept, g, 0);
-                softmaxTile(x, xb, xs, xls, 0, classes, t, tb, ts, tls, kept, g, 0);
+                // plain loads and gathers in separate methods: with both in one method (its profile from the class axis
+                // first, then gathers for the class axis last), JDK 17 left the gathers to the Vector API's Java code in
+                // some JVMs (491 KB per call at [4096, 10] after a few channels-first calls)
+                if (xls == 1) {
+                    softmaxTileMaxContiguous(x, xb, xs, 0, classes, g, 0);
+                } else {
+                    softmaxTileMax(x, xb, xs, xls, 0, classes, kept, g, 0);
+                }
+                if (xls == 1 && tls == 1) {
+                    softmaxTileContiguous(x, xb, xs, 0, classes, t, tb, ts, g, 0);
+                } else {
+                    softmaxTile(x, xb, xs, xls, 0, classes, t, tb, ts, tls, kept, g, 0);
+                }
                 softmaxTileLoss(g, 0, classes, out, ob, ols, count);
                 tileRedo(SOFTMAX, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
                 break;
@@ -1921,13 +1932,33 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     /**
+     * {@link #softmaxTileMax} for contiguous positions ({@code [N, C, H·W]}), classes {@code [from, to)}, for
+     * {@link #softmaxInnerTiles}: no gathers, so the general method's profile is the per-tile paths' alone.
+     */
+    private static void softmaxTileMaxContiguous(float[] x, int xb, int xs, int from, int to, float[] g, int gi) {
+        if (from == 0) {
+            java.util.Arrays.fill(g, gi, gi + L, NEG_INF);
+        }
+        for (int c0 = from; c0 < to; c0 += SHIFT_CLASS_BLOCK) {
+            int c1 = Math.min(to, c0 + SHIFT_CLASS_BLOCK);
+            FloatVector vm = FloatVector.fromArray(S, g, gi);
+            for (int c = c0; c < c1; c++) {
+                FloatVector v = FloatVector.fromArray(S, x, xb + c * xs);
+                vm = vm.blend(v, v.compare(VectorOperators.GT, vm));
+            }
+            vm.intoArray(g, gi);
+        }
+    }
+
+    /**
      * {@link #softmaxTile} for contiguous positions and labels ({@code [N, C, H·W]}, the class axis first) over classes
-     * {@code [from, to)}, {@code to − from} a multiple of 4 (the last 1–3 classes of the last block go to
-     * {@link #softmaxTile}, which continues the same sums class by class): four classes per step, the terms of each sum (all of one sign) added pairwise,
-     * then once into its compensated sum (a Kahan step per class and sum was 12 of the about 33 operations per class).
-     * Its own method: with the gathers of the general tile beside it, C2 on JDK 17 boxed a vector per block in some
-     * runs. The blocks are multiples of 4 classes, so every tile adds in the same order; the bits differ in the last
-     * place from those of {@link #softmaxTile} over the same classes.
+     * {@code [from, to)}: four classes per step, the terms of each sum (all of one sign) added pairwise, then once into
+     * its compensated sum (a Kahan step per class and sum was 12 of the about 33 operations per class); the last 1–3
+     * classes of a row class by class. Its own method, as {@link #softmaxTileMaxContiguous}: the general tile's
+     * gathers beside it, or calls of the general tile from here as well as from {@link #tile}, made C2 on JDK 17 box
+     * vectors in some runs (a vector per block; the class-last tile's gathers, 491 KB per call at {@code [4096, 10]}
+     * after channels-first calls). The blocks are multiples of 4 classes, so every tile adds in the same order; the
+     * bits differ in the last place from those of {@link #softmaxTile}.
      */
     private static void softmaxTileContiguous(float[] x, int xb, int xs, int from, int to, float[] t, int tb, int ts,
                                               float[] g, int gi) {
@@ -1950,7 +1981,8 @@ public final class VectorKernels extends ScalarKernels {
             // four classes per step (the blocks are multiples of 4, so every tile adds in the same order): the terms of
             // each sum (all of one sign) added pairwise, then once into its compensated sum (a Kahan step per class
             // and sum was 12 of the about 33 operations per class)
-            for (int c = c0; c < c1; c += 4) {
+            int c = c0;
+            for (; c + 4 <= c1; c += 4) {
                 FloatVector v40 = FloatVector.fromArray(S, x, xb + (c + 0) * xs);
                 FloatVector t40 = FloatVector.fromArray(S, t, tb + (c + 0) * ts);
                 // ex40 = exp(v40.sub(vm)): VectorMath.expNonPositive written out
@@ -2024,6 +2056,34 @@ public final class VectorKernels extends ScalarKernels {
                 ahi = sum;
                 signs = signs.or(t40.reinterpretAsInts().or(t41.reinterpretAsInts()).or(t42.reinterpretAsInts().or(t43.reinterpretAsInts())));
             }
+            for (; c < c1; c++) {
+                FloatVector tv = FloatVector.fromArray(S, t, tb + c * ts);
+                // ex44 = exp(FloatVector.fromArray(S, x, xb + c * xs).sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex44a = FloatVector.fromArray(S, x, xb + c * xs).sub(vm);
+                FloatVector ex44t = ex44a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex44n = ex44t.sub(SHIFTER);
+                FloatVector ex44r = ex44n.lanewise(VectorOperators.FMA, -LN2_LO, ex44n.lanewise(VectorOperators.FMA, -LN2_HI, ex44a));
+                FloatVector ex44q = ex44r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex44r, Q3)
+                        .lanewise(VectorOperators.FMA, ex44r, Q2).lanewise(VectorOperators.FMA, ex44r, Q1).lanewise(VectorOperators.FMA, ex44r, 1f);
+                FloatVector ex44 = ex44q.lanewise(VectorOperators.FMA, ex44r, 1f).reinterpretAsInts()
+                        .add(ex44t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, ex44a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                FloatVector u44 = ex44.blend(0f, ex44a.compare(VectorOperators.EQ, 0f));
+                kv = kv.add(ex44.sub(u44));
+                FloatVector u = u44.sub(dc);
+                FloatVector sum = d.add(u);
+                dc = sum.sub(d).sub(u);
+                d = sum;
+                u = tv.sub(tlo);
+                sum = thi.add(u);
+                tlo = sum.sub(thi).sub(u);
+                thi = sum;
+                u = tv.mul(ex44a).sub(alo);
+                sum = ahi.add(u);
+                alo = sum.sub(ahi).sub(u);
+                ahi = sum;
+                signs = signs.or(tv.reinterpretAsInts());
+            }
             d.intoArray(g, gi + L);
             kv.intoArray(g, gi + 2 * L);
             thi.intoArray(g, gi + 3 * L);
@@ -2036,17 +2096,18 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     /**
-     * Dense softmax CE over the inner positions of one n (class axis first, {@code inner ≥ L}), in tiles of L
+     * Dense softmax CE over the inner positions of one n (class axis first, {@code inner ≥ L}, labels contiguous along
+     * H·W), in tiles of L
      * positions (the last one overlapping the one before). Above {@link #SHIFT_CLASS_BLOCK} classes, chunks of
      * {@link #SHIFT_CHUNK} tiles keep their state in a per-thread array while each block of classes is walked across
      * them, as {@link #sparseInnerShiftTiles} (a tile's L floats of a class straddle two cache lines at 16 lanes; the
      * next tile finds the shared one in L1 instead of L2); the same additions in the same order as tile by tile, so a
      * position's bits do not depend on its chunk. Up to a block of classes, tile by tile (the logits of a tile's second
-     * pass still in L1). Labels contiguous along H·W take the four-class step ({@link #softmaxTileContiguous}), strided
-     * labels the per-class one ({@link #softmaxTile}): other last bits.
+     * pass still in L1). For labels contiguous along H·W (strided labels take {@link #tile}, tile by tile, with the
+     * per-class sums of {@link #softmaxTile}: other last bits).
      */
     private static void softmaxInnerTiles(float[] x, int xb, int xs, int inner, int classes, float[] t, int tb, int ts,
-                                          int tls, float[] out, int ob, int ols) {
+                                          float[] out, int ob, int ols) {
         float[] g = TILE_STATES.get();
         int tiles = (inner + L - 1) / L;
         int chunk = classes > SHIFT_CLASS_BLOCK ? SHIFT_CHUNK : 1;
@@ -2056,28 +2117,20 @@ public final class VectorKernels extends ScalarKernels {
                 int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
                 for (int k = k0; k < k1; k++) {
                     int i = Math.min(k * L, inner - L);
-                    softmaxTileMax(x, xb + i, xs, 1, c0, c1, null, g, TILE_STATE * (k - k0));
+                    softmaxTileMaxContiguous(x, xb + i, xs, c0, c1, g, TILE_STATE * (k - k0));
                 }
             }
             for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
                 int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
                 for (int k = k0; k < k1; k++) {
                     int i = Math.min(k * L, inner - L);
-                    if (tls == 1) {
-                        int c4 = c0 + (c1 - c0 & ~3);
-                        softmaxTileContiguous(x, xb + i, xs, c0, c4, t, tb + i, ts, g, TILE_STATE * (k - k0));
-                        if (c4 < c1) {
-                            softmaxTile(x, xb + i, xs, 1, c4, c1, t, tb + i, ts, 1, null, g, TILE_STATE * (k - k0));
-                        }
-                    } else {
-                        softmaxTile(x, xb + i, xs, 1, c0, c1, t, tb + i * tls, ts, tls, null, g, TILE_STATE * (k - k0));
-                    }
+                    softmaxTileContiguous(x, xb + i, xs, c0, c1, t, tb + i, ts, g, TILE_STATE * (k - k0));
                 }
             }
             for (int k = k0; k < k1; k++) {
                 int i = Math.min(k * L, inner - L);
                 softmaxTileLoss(g, TILE_STATE * (k - k0), classes, out, ob + i * ols, ols, L);
-                tileRedo(SOFTMAX, x, xb + i, xs, 1, classes, t, tb + i * tls, ts, tls, 0f, out, ob + i * ols, ols, L);
+                tileRedo(SOFTMAX, x, xb + i, xs, 1, classes, t, tb + i, ts, 1, 0f, out, ob + i * ols, ols, L);
             }
         }
     }
@@ -2807,48 +2860,20 @@ public final class VectorKernels extends ScalarKernels {
         return redo;
     }
 
+    /**
+     * Keras categorical CE of one tile of L rows in any layout (lanes {@code pls} apart, classes {@code ps} apart):
+     * {@code −Σ t·log(clip(p / Σp, ε, 1 − ε))} per lane, the sum and the loss in two methods whose state goes through
+     * a per-thread array ({@link #categoricalTileSumAny}, {@link #categoricalTileLogsAny}): in one method, with the sum
+     * live across the second loop, JDK 17 boxed a vector per tile once the method had seen both plain loads (class axis
+     * first) and gathers (class axis last): 20 KB per call at {@code [4096, 10]}.
+     */
     private static void categoricalTile(float[] p, int pb, int ps, int pls, int classes, float[] t, int tb, int ts, int tls,
                                         float eps, float[] out, int ob, int ols, int count) {
-        int[] pmap = LANE_MAPS[pls];
-        int[] tmap = LANE_MAPS[tls];
-        FloatVector s = FloatVector.zero(S);
-        FloatVector sc = s;
-        for (int c = 0; c < classes; c++) {
-            int i = pb + c * ps;
-            FloatVector u = (pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0)).sub(sc);
-            FloatVector sum = s.add(u);
-            sc = sum.sub(s).sub(u);
-            sc = sc.blend(0f, sc.compare(VectorOperators.NE, sc)); // inf − inf: an infinite sum has no error
-            s = sum;
-        }
-        FloatVector acc = FloatVector.zero(S);
-        FloatVector comp = acc;
-        for (int c = 0; c < classes; c++) {
-            int i = pb + c * ps;
-            int k = tb + c * ts;
-            FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
-            FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
-            // clip to [eps, 1f - eps] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
-            FloatVector q0 = v.div(s);
-            FloatVector q = q0.blend(eps, q0.compare(VectorOperators.LT, eps)).blend(1f - eps, q0.compare(VectorOperators.GT, 1f - eps));
-            // lg6 = log(q): VectorMath.logNormal written out
-            IntVector lg6bits = q.reinterpretAsInts();
-            IntVector lg6k = lg6bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
-            FloatVector lg6f = lg6bits.sub(lg6k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
-            FloatVector lg6kf = lg6k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
-            FloatVector lg6f2 = lg6f.mul(lg6f);
-            FloatVector lg6p = lg6f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg6f, P5)
-                    .lanewise(VectorOperators.FMA, lg6f, P4).lanewise(VectorOperators.FMA, lg6f, P3).lanewise(VectorOperators.FMA, lg6f, P2)
-                    .lanewise(VectorOperators.FMA, lg6f, P1).lanewise(VectorOperators.FMA, lg6f, P0);
-            FloatVector lg6l1 = lg6p.mul(lg6f).lanewise(VectorOperators.FMA, lg6f2, lg6f2.mul(-0.5f)).add(lg6f);
-            FloatVector lg6 = lg6kf.lanewise(VectorOperators.FMA, LN2_HI, lg6kf.lanewise(VectorOperators.FMA, LN2_LO, lg6l1));
-            FloatVector u = tv.mul(lg6).blend(Float.NaN, q.compare(VectorOperators.NE, q)).sub(comp);
-            FloatVector sum = acc.add(u);
-            comp = sum.sub(acc).sub(u);
-            comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
-            acc = sum;
-        }
-        FloatVector result = acc.neg();
+        float[] g = TILE_STATES.get();
+        categoricalTileSumAny(p, pb, ps, pls, classes, g);
+        categoricalTileLogsAny(p, pb, ps, pls, classes, t, tb, ts, tls, eps, g);
+        FloatVector s = FloatVector.fromArray(S, g, 0);
+        FloatVector result = FloatVector.fromArray(S, g, 2 * L).neg();
         if (count == L && ols == 1) {
             result.intoArray(out, ob);
         } else {
@@ -2864,6 +2889,74 @@ public final class VectorKernels extends ScalarKernels {
             float[] flags = LANE_OUT.get();
             check.intoArray(flags, 0);
             categoricalRedo(flags, p, pb, ps, pls, classes, t, tb, ts, tls, null, 0, 0, eps, out, ob, ols, count);
+        }
+    }
+
+    /**
+     * The compensated sum {@code Σp} of a {@link #categoricalTile} into {@code g[0..L)}, its compensation into
+     * {@code g[L..2L)}, in blocks of {@link #SHIFT_CLASS_BLOCK} classes (the additions of one loop over every class).
+     */
+    private static void categoricalTileSumAny(float[] p, int pb, int ps, int pls, int classes, float[] g) {
+        int[] pmap = LANE_MAPS[pls];
+        java.util.Arrays.fill(g, 0, 4 * L, 0f);
+        for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
+            int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
+            FloatVector s = FloatVector.fromArray(S, g, 0);
+            FloatVector sc = FloatVector.fromArray(S, g, L);
+            for (int c = c0; c < c1; c++) {
+                int i = pb + c * ps;
+                FloatVector u = (pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0)).sub(sc);
+                FloatVector sum = s.add(u);
+                sc = sum.sub(s).sub(u);
+                sc = sc.blend(0f, sc.compare(VectorOperators.NE, sc)); // inf − inf: an infinite sum has no error
+                s = sum;
+            }
+            s.intoArray(g, 0);
+            sc.intoArray(g, L);
+        }
+    }
+
+    /**
+     * The compensated sum {@code Σ t·log(clip(p / Σp, ε, 1 − ε))} of a {@link #categoricalTile} into
+     * {@code g[2L..3L)}, its compensation into {@code g[3L..4L)}, {@code Σp} from {@code g[0..L)}, in blocks of
+     * {@link #SHIFT_CLASS_BLOCK} classes (the additions of one loop over every class).
+     */
+    private static void categoricalTileLogsAny(float[] p, int pb, int ps, int pls, int classes, float[] t, int tb, int ts,
+                                               int tls, float eps, float[] g) {
+        int[] pmap = LANE_MAPS[pls];
+        int[] tmap = LANE_MAPS[tls];
+        for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
+            int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
+            FloatVector s = FloatVector.fromArray(S, g, 0);
+            FloatVector acc = FloatVector.fromArray(S, g, 2 * L);
+            FloatVector comp = FloatVector.fromArray(S, g, 3 * L);
+            for (int c = c0; c < c1; c++) {
+                int i = pb + c * ps;
+                int k = tb + c * ts;
+                FloatVector v = pls == 1 ? FloatVector.fromArray(S, p, i) : FloatVector.fromArray(S, p, i, pmap, 0);
+                FloatVector tv = tls == 1 ? FloatVector.fromArray(S, t, k) : FloatVector.fromArray(S, t, k, tmap, 0);
+                // clip to [eps, 1f - eps] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
+                FloatVector q0 = v.div(s);
+                FloatVector q = q0.blend(eps, q0.compare(VectorOperators.LT, eps)).blend(1f - eps, q0.compare(VectorOperators.GT, 1f - eps));
+                // lg6 = log(q): VectorMath.logNormal written out
+                IntVector lg6bits = q.reinterpretAsInts();
+                IntVector lg6k = lg6bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+                FloatVector lg6f = lg6bits.sub(lg6k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+                FloatVector lg6kf = lg6k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+                FloatVector lg6f2 = lg6f.mul(lg6f);
+                FloatVector lg6p = lg6f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg6f, P5)
+                        .lanewise(VectorOperators.FMA, lg6f, P4).lanewise(VectorOperators.FMA, lg6f, P3).lanewise(VectorOperators.FMA, lg6f, P2)
+                        .lanewise(VectorOperators.FMA, lg6f, P1).lanewise(VectorOperators.FMA, lg6f, P0);
+                FloatVector lg6l1 = lg6p.mul(lg6f).lanewise(VectorOperators.FMA, lg6f2, lg6f2.mul(-0.5f)).add(lg6f);
+                FloatVector lg6 = lg6kf.lanewise(VectorOperators.FMA, LN2_HI, lg6kf.lanewise(VectorOperators.FMA, LN2_LO, lg6l1));
+                FloatVector u = tv.mul(lg6).blend(Float.NaN, q.compare(VectorOperators.NE, q)).sub(comp);
+                FloatVector sum = acc.add(u);
+                comp = sum.sub(acc).sub(u);
+                comp = comp.blend(0f, comp.compare(VectorOperators.NE, comp)); // inf − inf: an infinite sum has no error
+                acc = sum;
+            }
+            acc.intoArray(g, 2 * L);
+            comp.intoArray(g, 3 * L);
         }
     }
 
