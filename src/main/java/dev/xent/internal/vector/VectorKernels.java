@@ -798,11 +798,15 @@ public final class VectorKernels extends ScalarKernels {
                 int xb = xl.index(n, 0, 0);
                 int tb = t == null ? 0 : tl.index(n, 0, 0);
                 int yb = y == null ? 0 : yl.index(n, 0, 0);
+                int ob = ol.index(n, 0, 0);
                 if (partialFits(x, xb, xs, 1, classes, t, tb, ts, tls, y, yb, yls)) {
-                    tile(op, x, xb, xs, 1, classes, t, tb, ts, tls, y, yb, yls, eps, out, ol.index(n, 0, 0), ols, inner);
+                    tile(op, x, xb, xs, 1, classes, t, tb, ts, tls, y, yb, yls, eps, out, ob, ols, inner);
                 } else {
-                    scalar(op, x, xl.slice(n, n + 1, 0, inner), t, t == null ? null : tl.slice(n, n + 1, 0, inner),
-                            y, y == null ? null : yl.slice(n, n + 1, 0, inner), eps, out, ol.slice(n, n + 1, 0, inner));
+                    // the scalar rows in place (slices of the layouts for the scalar backend cost 120 B per call)
+                    for (int j = 0; j < inner; j++) {
+                        out[ob + j * ols] = scalarRow(op, x, xb + j, xs, classes, t, tb + j * tls, ts,
+                                y == null ? 0 : y[yb + j * yls], eps);
+                    }
                 }
             }
             return true;
@@ -832,6 +836,31 @@ public final class VectorKernels extends ScalarKernels {
             }
         }
         return true;
+    }
+
+    /**
+     * The scalar backend's row for one op (the function its batch loops call, so the same bits): logits or
+     * probabilities from {@code xb}, classes {@code xs} apart, dense labels from {@code tb} ({@code ts} apart) or the
+     * sparse {@code label}; for {@code SIGMOID_MEAN} and {@code BINARY_MEAN} the mean over the classes.
+     */
+    private static float scalarRow(int op, float[] x, int xb, int xs, int classes, float[] t, int tb, int ts, int label,
+                                   float eps) {
+        switch (op) {
+            case SOFTMAX:
+                return ScalarKernels.softmaxRow(x, xb, xs, classes, t, tb, ts);
+            case SPARSE_SOFTMAX:
+                return ScalarKernels.sparseSoftmaxRow(x, xb, xs, classes, label);
+            case SIGMOID_MEAN:
+                return ScalarKernels.meanRow(false, x, xb, xs, t, tb, ts, 0f, classes);
+            case BINARY_MEAN:
+                return ScalarKernels.meanRow(true, x, xb, xs, t, tb, ts, eps, classes);
+            case CATEGORICAL:
+                return ScalarKernels.categoricalRow(x, xb, xs, classes, t, tb, ts, eps);
+            case SPARSE_CATEGORICAL:
+                return ScalarKernels.sparseCategoricalRow(x, xb, xs, classes, label, eps);
+            default:
+                throw new AssertionError(op);
+        }
     }
 
     /** The scalar code for one op, for the parts of a batch that no vector path covers. */
