@@ -929,13 +929,18 @@ public final class VectorKernels extends ScalarKernels {
     private static final ThreadLocal<float[]> ROW_GROUP = ThreadLocal.withInitial(() -> new float[5 * L]);
 
     /**
-     * Sparse softmax CE along contiguous classes, {@code classes ≥ L}, in groups of L rows: each row's maximum
-     * {@code m} and sum {@code d = Σ exp(x_c − m) ≥ 1} as before, then the L losses {@code (m − x_y) + log d} in one
+     * Sparse softmax CE along contiguous classes, {@code classes ≥ L}, in groups of L rows: one pass per row, the sum
+     * {@code d = Σ exp(x_c − x_y) ≥ 1} shifted by the label's logit ({@link #rowSumExpShifted}; no maximum pass, which
+     * with its lane reduction was 10–30 % of a row of 100 to 1000 classes), then the L losses {@code log d} in one
      * vector, with the float log1p of {@code d − 1} (taken in double, exact) for {@code d < 2} and the float log of
      * {@code d} above ({@link VectorMath#log1pUnit}, {@link VectorMath#logNormal}; {@code Math.log} per row was about
-     * 15 % of a row of 100 classes). A row whose label holds the maximum (a confident row, whose loss may be tiny) has
-     * its maxima counted ({@link #rowSumExp}): its loss is {@code log1p(d − 1)}, {@code d − 1} exact in double (the
-     * double {@code d = k + rest} holds {@code rest} to about 1e-16 absolute, as {@code Math.log(d)} did). Otherwise the loss exceeds log 2, and the plain sum ({@link #rowSumExpPlain}) is precise enough.
+     * 15 % of a row of 100 classes). The elements equal to {@code x_y} are counted apart ({@code d = k + rest}, the
+     * double holding {@code rest} to about 1e-16 absolute): below {@code d = 2} the label holds the maximum alone (a
+     * confident row, whose loss may be 1e-7), and {@code log1p(rest)} keeps its relative precision; from {@code d = 2}
+     * the loss exceeds log 2. A row with a logit more than 88 above its label's, a sum above
+     * {@link #SHIFTED_SUM_LIMIT}, ±∞ or NaN takes two passes shifted by its maximum {@code m}
+     * ({@link #rowMax}; loss {@code (m − x_y) + log d}): {@link #rowSumExp} where the label holds the maximum, else the
+     * plain sum ({@link #rowSumExpPlain}, precise enough for a loss above log 2).
      * Every part is non-negative; the float steps add about 2 ulp. A row's loss does not depend on the group it
      * falls in: a group of fewer rows fills its other lanes with {@code d = 1}. Classes not contiguous (the class
      * axis first with fewer positions than L, classes interleaved with another tensor) are copied into a per-thread
@@ -960,10 +965,15 @@ public final class VectorKernels extends ScalarKernels {
                         xb = 0;
                         xr = logitRow;
                     }
-                    float m = rowMax(xr, xb, classes);
                     float xy = xr[xb + y[yl.rowIndex(r0 + i)]];
-                    shift = m - xy;
-                    d = xy == m ? rowSumExp(xr, xb, classes, m) : rowSumExpPlain(xr, xb, classes, m);
+                    d = rowSumExpShifted(xr, xb, classes, xy);
+                    if (!(d <= SHIFTED_SUM_LIMIT)) {
+                        // a logit more than 88 above the label's (its term capped), a sum beyond the limit, ±∞ or
+                        // NaN: two passes, shifted by the maximum
+                        float m = rowMax(xr, xb, classes);
+                        shift = m - xy;
+                        d = xy == m ? rowSumExp(xr, xb, classes, m) : rowSumExpPlain(xr, xb, classes, m);
+                    }
                 }
                 g[i] = 1f;
                 g[L + i] = shift;
@@ -1025,12 +1035,12 @@ public final class VectorKernels extends ScalarKernels {
                 if (xls == 1) {
                     softmaxTileMaxContiguous(x, xb, xs, 0, classes, g, 0);
                 } else {
-                    softmaxTileMax(x, xb, xs, xls, 0, classes, kept, g, 0);
+                    softmaxTileMax(x, xb, xs, xls, classes, kept, g);
                 }
                 if (xls == 1 && tls == 1) {
                     softmaxTileContiguous(x, xb, xs, 0, classes, t, tb, ts, g, 0);
                 } else {
-                    softmaxTile(x, xb, xs, xls, 0, classes, t, tb, ts, tls, kept, g, 0);
+                    softmaxTile(x, xb, xs, xls, classes, t, tb, ts, tls, kept, g);
                 }
                 softmaxTileLoss(g, 0, classes, out, ob, ols, count);
                 tileRedo(SOFTMAX, x, xb, xs, xls, classes, t, tb, ts, tls, eps, out, ob, ols, count);
@@ -1184,6 +1194,101 @@ public final class VectorKernels extends ScalarKernels {
                 VectorMask<Float> top3 = a.compare(VectorOperators.EQ, 0f);
                 s0 = s0.add(ex3.blend(zero, top3));
                 k0 = k0.add(zero.blend(one, top3));
+            }
+            total += s0.add(s1).reduceLanes(VectorOperators.ADD) + (double) k0.reduceLanes(VectorOperators.ADD);
+        }
+        return total;
+    }
+
+    /**
+     * The largest sum of {@link #rowSumExpShifted} that {@link #sparseRows} takes (its float lanes stay finite, and the
+     * loss's float conversion too); a larger one takes the two-pass row.
+     */
+    static final double SHIFTED_SUM_LIMIT = 1e37;
+
+    /**
+     * The bits of {@code SHIFTER + 127}: an exp whose {@code n + SHIFTER} (rounded {@code a·log2 e} plus the shifter, all
+     * of one float exponent) has larger bits would build a {@code 2^n} beyond the float exponent; +∞ and NaN have larger
+     * bits too, −∞ and every {@code n ≤ 127} smaller ones.
+     */
+    static final int EXP_MAX_BITS = Float.floatToRawIntBits(SHIFTER) + 127;
+
+    /**
+     * {@link #rowSumExp} shifted by a logit {@code m} of the row that need not be the largest ({@link #sparseRows}: the
+     * label's): {@code Σ_c exp(x[xb + c] − m)} with the elements equal to {@code m} counted apart, so that with the
+     * label's logit holding the maximum the sum of the others keeps its relative precision. A term whose exponent
+     * {@code n} exceeds 127 (a logit more than about 88.4 above {@code m}, +∞ or NaN) is found by an integer maximum of
+     * the exp's shifted {@code n} (one operation per vector, where capping the argument cost 15–20 % of the row) and
+     * makes the result +∞; the caller takes such rows, and sums above {@link #SHIFTED_SUM_LIMIT}, in two passes.
+     * Blocks of {@link #PLAIN_BLOCK} classes, as {@link #rowSumExpPlain}: each lane adds 8 terms per block and
+     * accumulator, so the float steps err by at most 8·2^−24 = 4.8e-7 of the sum of the terms not counted (a lane
+     * holding a large term rounds the small ones added after it): below 7e-7 of a loss {@code log1p(rest)} with
+     * {@code rest ≤ 1}, and at most 4.8e-7 absolute of a loss above log 2. A copy of {@link #rowSumExp} with the check
+     * and the smaller blocks rather than flags: the method is compiled on its own (above C2's {@code FreqInlineSize}),
+     * and its other callers shift by the maximum.
+     */
+    static double rowSumExpShifted(float[] x, int xb, int classes, float m) {
+        FloatVector vm = FloatVector.broadcast(S, m);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        double total = 0;
+        for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
+            int end = Math.min(classes, c0 + PLAIN_BLOCK);
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = s0;
+            FloatVector k0 = s0; // the elements equal to m, counted per lane
+            IntVector nmax = IntVector.zero(SI); // the largest bits of the exp's n + SHIFTER (a float of one exponent)
+            int c = c0;
+            for (; c + 2 * L <= end; c += 2 * L) {
+                FloatVector a1 = FloatVector.fromArray(S, x, xb + c).sub(vm);
+                // ex1 = exp(a1): VectorMath.expNonPositive written out
+                FloatVector ex1t = a1.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex1n = ex1t.sub(SHIFTER);
+                FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, a1));
+                FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
+                        .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
+                FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
+                        .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, a1.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex1t.reinterpretAsInts());
+                VectorMask<Float> top1 = a1.compare(VectorOperators.EQ, 0f);
+                s0 = s0.add(ex1.blend(zero, top1));
+                k0 = k0.add(zero.blend(one, top1));
+                FloatVector a2 = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
+                // ex2 = exp(a2): VectorMath.expNonPositive written out
+                FloatVector ex2t = a2.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex2n = ex2t.sub(SHIFTER);
+                FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, a2));
+                FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
+                        .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
+                FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f).reinterpretAsInts()
+                        .add(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, a2.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex2t.reinterpretAsInts());
+                VectorMask<Float> top2 = a2.compare(VectorOperators.EQ, 0f);
+                s1 = s1.add(ex2.blend(zero, top2));
+                k0 = k0.add(zero.blend(one, top2));
+            }
+            for (; c < end; c += L) {
+                VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
+                FloatVector a = FloatVector.fromArray(S, x, xb + Math.min(c, classes - L)).sub(vm).blend(NEG_INF, counted);
+                // ex3 = exp(a): VectorMath.expNonPositive written out
+                FloatVector ex3t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
+                FloatVector ex3n = ex3t.sub(SHIFTER);
+                FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, a));
+                FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
+                        .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
+                FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f).reinterpretAsInts()
+                        .add(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex3t.reinterpretAsInts());
+                VectorMask<Float> top3 = a.compare(VectorOperators.EQ, 0f);
+                s0 = s0.add(ex3.blend(zero, top3));
+                k0 = k0.add(zero.blend(one, top3));
+            }
+            if (nmax.reduceLanes(VectorOperators.MAX) > EXP_MAX_BITS) {
+                // a term above 2^127·e^0.35: its 2^n does not fit the exponent (a logit more than 88.37 above m, +∞ or NaN)
+                return Double.POSITIVE_INFINITY;
             }
             total += s0.add(s1).reduceLanes(VectorOperators.ADD) + (double) k0.reduceLanes(VectorOperators.ADD);
         }
@@ -1848,20 +1953,17 @@ public final class VectorKernels extends ScalarKernels {
     private static final ThreadLocal<float[]> TILE_LOGITS = ThreadLocal.withInitial(() -> new float[PACKED_DENSE_CLASSES * L]);
 
     /**
-     * The maximum pass of a dense softmax tile over classes {@code [from, to)}: each lane's largest logit into
-     * {@code g[gi..gi + L)} (the classes before {@code from} already there), skipping NaN (which reaches the loss
-     * through exp); gathered logits ({@code kept} not null) are kept for the second pass ({@link #softmaxTile}) in a
-     * per-thread tile (a gather costs several loads).
+     * The maximum pass of a dense softmax tile with the class axis last or labels strided (called from {@link #tile}):
+     * each lane's largest logit into {@code g[0..L)}, skipping NaN (which reaches the loss through exp); gathered logits
+     * ({@code kept} not null) are kept for the second pass ({@link #softmaxTile}) in a per-thread tile (a gather costs
+     * several loads). Contiguous positions take {@link #softmaxTileMaxContiguous}.
      */
-    private static void softmaxTileMax(float[] x, int xb, int xs, int xls, int from, int to, float[] kept, float[] g,
-                                       int gi) {
+    private static void softmaxTileMax(float[] x, int xb, int xs, int xls, int classes, float[] kept, float[] g) {
         int[] xmap = LANE_MAPS[xls];
-        if (from == 0) {
-            java.util.Arrays.fill(g, gi, gi + L, NEG_INF);
-        }
-        for (int c0 = from; c0 < to; c0 += SHIFT_CLASS_BLOCK) {
-            int c1 = Math.min(to, c0 + SHIFT_CLASS_BLOCK);
-            FloatVector vm = FloatVector.fromArray(S, g, gi);
+        java.util.Arrays.fill(g, 0, L, NEG_INF);
+        for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
+            int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
+            FloatVector vm = FloatVector.fromArray(S, g, 0);
             for (int c = c0; c < c1; c++) {
                 int i = xb + c * xs;
                 FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
@@ -1870,7 +1972,7 @@ public final class VectorKernels extends ScalarKernels {
                 }
                 vm = vm.blend(v, v.compare(VectorOperators.GT, vm));
             }
-            vm.intoArray(g, gi);
+            vm.intoArray(g, 0);
         }
     }
 
@@ -1889,32 +1991,31 @@ public final class VectorKernels extends ScalarKernels {
             ThreadLocal.withInitial(() -> new float[TILE_STATE * VectorKernels.SHIFT_CHUNK]);
 
     /**
-     * The compensated sums of a dense softmax tile over classes {@code [from, to)} after {@link #softmaxTileMax}, in
-     * blocks of classes, into {@code g[gi + L..gi + 9L)} (the classes before {@code from} already there) for
-     * {@link #softmaxTileLoss}; the same additions in the same order as in one loop over every class.
+     * The compensated sums of a dense softmax tile after {@link #softmaxTileMax}, in blocks of classes, into
+     * {@code g[L..9L)} for {@link #softmaxTileLoss}; the same additions in the same order as in one loop over every
+     * class. For the class axis last or strided labels (called from {@link #tile}); contiguous positions and labels take
+     * {@link #softmaxTileContiguous}.
      */
-    private static void softmaxTile(float[] x, int xb, int xs, int xls, int from, int to, float[] t, int tb, int ts,
-                                    int tls, float[] kept, float[] g, int gi) {
+    private static void softmaxTile(float[] x, int xb, int xs, int xls, int classes, float[] t, int tb, int ts, int tls,
+                                    float[] kept, float[] g) {
         int[] xmap = LANE_MAPS[xls];
         int[] tmap = LANE_MAPS[tls];
-        if (from == 0) {
-            java.util.Arrays.fill(g, gi + L, gi + TILE_STATE, 0f);
-        }
-        for (int c0 = from; c0 < to; c0 += SHIFT_CLASS_BLOCK) {
-            int c1 = Math.min(to, c0 + SHIFT_CLASS_BLOCK);
-            FloatVector vm = FloatVector.fromArray(S, g, gi);
+        java.util.Arrays.fill(g, L, TILE_STATE, 0f);
+        for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
+            int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
+            FloatVector vm = FloatVector.fromArray(S, g, 0);
             FloatVector zero = FloatVector.zero(S);
             FloatVector one = FloatVector.broadcast(S, 1f);
-            FloatVector d = FloatVector.fromArray(S, g, gi + L);
-            FloatVector dc = FloatVector.fromArray(S, g, gi + 6 * L);
+            FloatVector d = FloatVector.fromArray(S, g, L);
+            FloatVector dc = FloatVector.fromArray(S, g, 6 * L);
             // the elements equal to the maximum (exp(0) = 1 each), counted apart from the sum
-            FloatVector kv = FloatVector.fromArray(S, g, gi + 2 * L);
-            FloatVector ahi = FloatVector.fromArray(S, g, gi + 4 * L); // Σ t·(x − m) ≤ 0
-            FloatVector alo = FloatVector.fromArray(S, g, gi + 7 * L);
-            FloatVector thi = FloatVector.fromArray(S, g, gi + 3 * L);
-            FloatVector tlo = FloatVector.fromArray(S, g, gi + 8 * L);
+            FloatVector kv = FloatVector.fromArray(S, g, 2 * L);
+            FloatVector ahi = FloatVector.fromArray(S, g, 4 * L); // Σ t·(x − m) ≤ 0
+            FloatVector alo = FloatVector.fromArray(S, g, 7 * L);
+            FloatVector thi = FloatVector.fromArray(S, g, 3 * L);
+            FloatVector tlo = FloatVector.fromArray(S, g, 8 * L);
             // the labels' bits, or-ed: a sign bit sends the lane to the scalar row
-            IntVector signs = FloatVector.fromArray(S, g, gi + 5 * L).reinterpretAsInts();
+            IntVector signs = FloatVector.fromArray(S, g, 5 * L).reinterpretAsInts();
             for (int c = c0; c < c1; c++) {
                 int i = xb + c * xs;
                 int k = tb + c * ts;
@@ -1949,14 +2050,14 @@ public final class VectorKernels extends ScalarKernels {
                 ahi = sum;
                 signs = signs.or(tv.reinterpretAsInts());
             }
-            d.intoArray(g, gi + L);
-            kv.intoArray(g, gi + 2 * L);
-            thi.intoArray(g, gi + 3 * L);
-            ahi.intoArray(g, gi + 4 * L);
-            signs.reinterpretAsFloats().intoArray(g, gi + 5 * L);
-            dc.intoArray(g, gi + 6 * L);
-            alo.intoArray(g, gi + 7 * L);
-            tlo.intoArray(g, gi + 8 * L);
+            d.intoArray(g, L);
+            kv.intoArray(g, 2 * L);
+            thi.intoArray(g, 3 * L);
+            ahi.intoArray(g, 4 * L);
+            signs.reinterpretAsFloats().intoArray(g, 5 * L);
+            dc.intoArray(g, 6 * L);
+            alo.intoArray(g, 7 * L);
+            tlo.intoArray(g, 8 * L);
         }
     }
 

@@ -48,7 +48,8 @@ final class VectorMath {
 
     /**
      * {@code exp(v)} for {@code v ≤ 0}, −∞ or NaN: 0 for {@code v < −87.3} (so exp(−∞) = 0, and the result is never
-     * subnormal), NaN for NaN. Not for positive arguments above 88: {@code 2^n} would not fit the exponent.
+     * subnormal), NaN for NaN. Also for positive arguments up to 88 (within 1.05 ulp there too: {@code VectorMathTest}),
+     * where the sums shifted by a label's logit cap their terms; not above 88: {@code 2^n} would not fit the exponent.
      */
     static FloatVector expNonPositive(FloatVector v) {
         FloatVector t = v.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
