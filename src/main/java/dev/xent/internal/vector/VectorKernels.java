@@ -372,25 +372,25 @@ public final class VectorKernels extends ScalarKernels {
                 if (w == null) {
                     // ex1 = exp(FloatVector.fromArray(S, x, xb + lastAt).sub(vm)): VectorMath.expNonPositive written out
                     FloatVector ex1a = FloatVector.fromArray(S, x, xb + lastAt).sub(vm);
-                    FloatVector ex1t = ex1a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                    FloatVector ex1n = ex1t.sub(SHIFTER);
+                    FloatVector ex1t = ex1a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                    FloatVector ex1n = ex1t.sub(EXP_SHIFTER);
                     FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, ex1a));
                     FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
                             .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
-                    FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
-                            .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f)
+                            .mul(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                             .blend(0f, ex1a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                     FloatVector lastV = ex1.mul(scale).sub(off);
                     for (int c = 0; c < bound; c += L) {
                         // ex2 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
                         FloatVector ex2a = FloatVector.fromArray(S, x, xb + c).sub(vm);
-                        FloatVector ex2t = ex2a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                        FloatVector ex2n = ex2t.sub(SHIFTER);
+                        FloatVector ex2t = ex2a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                        FloatVector ex2n = ex2t.sub(EXP_SHIFTER);
                         FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, ex2a));
                         FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
                                 .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
-                        FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f).reinterpretAsInts()
-                                .add(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f)
+                                .mul(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                                 .blend(0f, ex2a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                         ex2.mul(scale).sub(off).intoArray(grad, gb + c);
                     }
@@ -398,26 +398,26 @@ public final class VectorKernels extends ScalarKernels {
                 } else {
                     // ex3 = exp(FloatVector.fromArray(S, x, xb + lastAt).sub(vm)): VectorMath.expNonPositive written out
                     FloatVector ex3a = FloatVector.fromArray(S, x, xb + lastAt).sub(vm);
-                    FloatVector ex3t = ex3a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                    FloatVector ex3n = ex3t.sub(SHIFTER);
+                    FloatVector ex3t = ex3a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                    FloatVector ex3n = ex3t.sub(EXP_SHIFTER);
                     FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, ex3a));
                     FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
                             .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
-                    FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f).reinterpretAsInts()
-                            .add(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                    FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f)
+                            .mul(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                             .blend(0f, ex3a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                     FloatVector lastV = ex3.mul(scale)
                             .sub(off.mul(FloatVector.fromArray(S, w, lastAt)));
                     for (int c = 0; c < bound; c += L) {
                         // ex4 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
                         FloatVector ex4a = FloatVector.fromArray(S, x, xb + c).sub(vm);
-                        FloatVector ex4t = ex4a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                        FloatVector ex4n = ex4t.sub(SHIFTER);
+                        FloatVector ex4t = ex4a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                        FloatVector ex4n = ex4t.sub(EXP_SHIFTER);
                         FloatVector ex4r = ex4n.lanewise(VectorOperators.FMA, -LN2_LO, ex4n.lanewise(VectorOperators.FMA, -LN2_HI, ex4a));
                         FloatVector ex4q = ex4r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex4r, Q3)
                                 .lanewise(VectorOperators.FMA, ex4r, Q2).lanewise(VectorOperators.FMA, ex4r, Q1).lanewise(VectorOperators.FMA, ex4r, 1f);
-                        FloatVector ex4 = ex4q.lanewise(VectorOperators.FMA, ex4r, 1f).reinterpretAsInts()
-                                .add(ex4t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                        FloatVector ex4 = ex4q.lanewise(VectorOperators.FMA, ex4r, 1f)
+                                .mul(ex4t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                                 .blend(0f, ex4a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                         ex4.mul(scale)
                                 .sub(off.mul(FloatVector.fromArray(S, w, c))).intoArray(grad, gb + c);
@@ -532,25 +532,25 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector inv = FloatVector.broadcast(S, invD);
         // ex5 = exp(FloatVector.fromArray(S, x, xb + classes - L).sub(vm)): VectorMath.expNonPositive written out
         FloatVector ex5a = FloatVector.fromArray(S, x, xb + classes - L).sub(vm);
-        FloatVector ex5t = ex5a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-        FloatVector ex5n = ex5t.sub(SHIFTER);
+        FloatVector ex5t = ex5a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+        FloatVector ex5n = ex5t.sub(EXP_SHIFTER);
         FloatVector ex5r = ex5n.lanewise(VectorOperators.FMA, -LN2_LO, ex5n.lanewise(VectorOperators.FMA, -LN2_HI, ex5a));
         FloatVector ex5q = ex5r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex5r, Q3)
                 .lanewise(VectorOperators.FMA, ex5r, Q2).lanewise(VectorOperators.FMA, ex5r, Q1).lanewise(VectorOperators.FMA, ex5r, 1f);
-        FloatVector ex5 = ex5q.lanewise(VectorOperators.FMA, ex5r, 1f).reinterpretAsInts()
-                .add(ex5t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+        FloatVector ex5 = ex5q.lanewise(VectorOperators.FMA, ex5r, 1f)
+                .mul(ex5t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                 .blend(0f, ex5a.compare(VectorOperators.LT, EXP_UNDERFLOW));
         FloatVector last = ex5.mul(inv);
         for (int c = 0; c < bound; c += L) {
             // ex6 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
             FloatVector ex6a = FloatVector.fromArray(S, x, xb + c).sub(vm);
-            FloatVector ex6t = ex6a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex6n = ex6t.sub(SHIFTER);
+            FloatVector ex6t = ex6a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex6n = ex6t.sub(EXP_SHIFTER);
             FloatVector ex6r = ex6n.lanewise(VectorOperators.FMA, -LN2_LO, ex6n.lanewise(VectorOperators.FMA, -LN2_HI, ex6a));
             FloatVector ex6q = ex6r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex6r, Q3)
                     .lanewise(VectorOperators.FMA, ex6r, Q2).lanewise(VectorOperators.FMA, ex6r, Q1).lanewise(VectorOperators.FMA, ex6r, 1f);
-            FloatVector ex6 = ex6q.lanewise(VectorOperators.FMA, ex6r, 1f).reinterpretAsInts()
-                    .add(ex6t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex6 = ex6q.lanewise(VectorOperators.FMA, ex6r, 1f)
+                    .mul(ex6t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, ex6a.compare(VectorOperators.LT, EXP_UNDERFLOW));
             ex6.mul(inv).intoArray(out, ob + c);
         }
@@ -932,15 +932,16 @@ public final class VectorKernels extends ScalarKernels {
      * Sparse softmax CE along contiguous classes, {@code classes ≥ L}, in groups of L rows: one pass per row, the sum
      * {@code d = Σ exp(x_c − x_y) ≥ 1} shifted by the label's logit ({@link #rowSumExpShifted}; no maximum pass, which
      * with its lane reduction was 10–30 % of a row of 100 to 1000 classes), then the L losses {@code log d} in one
-     * vector, with the float log1p of {@code d − 1} (taken in double, exact) for {@code d < 2} and the float log of
-     * {@code d} above ({@link VectorMath#log1pUnit}, {@link VectorMath#logNormal}; {@code Math.log} per row was about
-     * 15 % of a row of 100 classes). The elements equal to {@code x_y} are counted apart ({@code d = k + rest}, the
-     * double holding {@code rest} to about 1e-16 absolute): below {@code d = 2} the label holds the maximum alone (a
-     * confident row, whose loss may be 1e-7), and {@code log1p(rest)} keeps its relative precision; from {@code d = 2}
-     * the loss exceeds log 2. A row with a logit more than 88 above its label's, a sum above
-     * {@link #SHIFTED_SUM_LIMIT}, ±∞ or NaN takes two passes shifted by its maximum {@code m}
-     * ({@link #rowMax}; loss {@code (m − x_y) + log d}): {@link #rowSumExp} where the label holds the maximum, else the
-     * plain sum ({@link #rowSumExpPlain}, precise enough for a loss above log 2).
+     * vector, with the float log1p of {@code d − 1} for {@code d < 2} and the float log of {@code d} above
+     * ({@link VectorMath#log1pUnit}, {@link VectorMath#logNormal}; {@code Math.log} per row was about 15 % of a row of
+     * 100 classes). The elements equal to {@code x_y} are counted apart and {@code d − 1 = (k − 1) + rest} comes in
+     * double: below {@code d = 2} the label holds the maximum alone (a confident row, whose loss may be 1e-9) and
+     * {@code log1p(rest)} keeps its relative precision; from {@code d = 2} the loss exceeds log 2. A row with a logit
+     * more than about 85.2 above its label's ({@code d − 1} above {@link #SHIFTED_SUM_LIMIT}; from 88.38 the exp's
+     * exponent check), +∞, −∞ at the label, or NaN takes two passes shifted by its maximum {@code m} ({@link #rowMax};
+     * loss {@code (m − x_y) + log d}): {@link #rowSumExp} where the label holds the maximum, else the plain sum
+     * ({@link #rowSumExpPlain}, precise enough for a loss above log 2). −∞ elsewhere (a masked class) stays on the one
+     * pass (its term is 0).
      * Every part is non-negative; the float steps add about 2 ulp. A row's loss does not depend on the group it
      * falls in: a group of fewer rows fills its other lanes with {@code d = 1}. Classes not contiguous (the class
      * axis first with fewer positions than L, classes interleaved with another tensor) are copied into a per-thread
@@ -956,6 +957,7 @@ public final class VectorKernels extends ScalarKernels {
             int n = Math.min(L, rows - r0);
             for (int i = 0; i < L; i++) {
                 double d = 1;
+                double u = 0; // d − 1
                 float shift = 0f;
                 if (i < n) {
                     float[] xr = x;
@@ -966,19 +968,22 @@ public final class VectorKernels extends ScalarKernels {
                         xr = logitRow;
                     }
                     float xy = xr[xb + y[yl.rowIndex(r0 + i)]];
-                    d = rowSumExpShifted(xr, xb, classes, xy);
-                    if (!(d <= SHIFTED_SUM_LIMIT)) {
-                        // a logit more than 88 above the label's (its term capped), a sum beyond the limit, ±∞ or
-                        // NaN: two passes, shifted by the maximum
+                    u = rowSumExpShifted(xr, xb, classes, xy);
+                    if (u <= SHIFTED_SUM_LIMIT) {
+                        d = u + 1;
+                    } else {
+                        // a logit more than about 85.2 above the label's (the sum beyond the limit; from 88.38 its
+                        // exponent), +∞, −∞ at the label, or NaN: two passes, shifted by the maximum
                         float m = rowMax(xr, xb, classes);
                         shift = m - xy;
                         d = xy == m ? rowSumExp(xr, xb, classes, m) : rowSumExpPlain(xr, xb, classes, m);
+                        u = d - 1;
                     }
                 }
                 g[i] = 1f;
                 g[L + i] = shift;
                 g[2 * L + i] = (float) d;
-                g[3 * L + i] = (float) (d - 1);
+                g[3 * L + i] = (float) u;
             }
             boolean direct = n == L && ol.inner() == 1 && ol.outerStride() == 1;
             groupLosses(g, direct ? out : g, direct ? ol.rowIndex(r0) : 4 * L);
@@ -1154,26 +1159,26 @@ public final class VectorKernels extends ScalarKernels {
             for (; c + 2 * L <= end; c += 2 * L) {
                 // ex1 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex1a = FloatVector.fromArray(S, x, xb + c).sub(vm);
-                FloatVector ex1t = ex1a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex1n = ex1t.sub(SHIFTER);
+                FloatVector ex1t = ex1a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex1n = ex1t.sub(EXP_SHIFTER);
                 FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, ex1a));
                 FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
                         .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
-                FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
-                        .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f)
+                        .mul(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex1a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top1 = ex1a.compare(VectorOperators.EQ, 0f);
                 s0 = s0.add(ex1.blend(zero, top1));
                 k0 = k0.add(zero.blend(one, top1));
                 // ex2 = exp(FloatVector.fromArray(S, x, xb + c + L).sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex2a = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
-                FloatVector ex2t = ex2a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex2n = ex2t.sub(SHIFTER);
+                FloatVector ex2t = ex2a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex2n = ex2t.sub(EXP_SHIFTER);
                 FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, ex2a));
                 FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
                         .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
-                FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f).reinterpretAsInts()
-                        .add(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f)
+                        .mul(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex2a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top2 = ex2a.compare(VectorOperators.EQ, 0f);
                 s1 = s1.add(ex2.blend(zero, top2));
@@ -1183,13 +1188,13 @@ public final class VectorKernels extends ScalarKernels {
                 VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
                 FloatVector a = FloatVector.fromArray(S, x, xb + Math.min(c, classes - L)).sub(vm).blend(NEG_INF, counted);
                 // ex3 = exp(a): VectorMath.expNonPositive written out
-                FloatVector ex3t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex3n = ex3t.sub(SHIFTER);
+                FloatVector ex3t = a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex3n = ex3t.sub(EXP_SHIFTER);
                 FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, a));
                 FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
                         .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
-                FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f).reinterpretAsInts()
-                        .add(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f)
+                        .mul(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top3 = a.compare(VectorOperators.EQ, 0f);
                 s0 = s0.add(ex3.blend(zero, top3));
@@ -1201,54 +1206,66 @@ public final class VectorKernels extends ScalarKernels {
     }
 
     /**
-     * The largest sum of {@link #rowSumExpShifted} that {@link #sparseRows} takes (its float lanes stay finite, and the
-     * loss's float conversion too); a larger one takes the two-pass row.
+     * The largest {@code d − 1} of {@link #rowSumExpShifted} that {@link #sparseRows} takes ({@code exp(85.2)}: every
+     * float step stays finite, the loss's float conversion too); a larger one takes the two-pass row.
      */
     static final double SHIFTED_SUM_LIMIT = 1e37;
 
     /**
-     * The bits of {@code SHIFTER + 127}: an exp whose {@code n + SHIFTER} (rounded {@code a·log2 e} plus the shifter, all
-     * of one float exponent) has larger bits would build a {@code 2^n} beyond the float exponent; +∞ and NaN have larger
-     * bits too, −∞ and every {@code n ≤ 127} smaller ones.
+     * The bits of {@code EXP_SHIFTER + 127}: an exp whose {@code t = n + EXP_SHIFTER} (rounded {@code a·log2 e} plus the
+     * shifter, all of one float exponent) has larger bits would build a {@code 2^n} beyond the float exponent (n = 128
+     * gives +∞; from 129 the biased exponent wraps into the sign bit and the term is lost). +∞ and NaNs with the sign
+     * bit clear have larger bits too; −∞ and every {@code n ≤ 127} smaller ones; a NaN with the sign bit set has
+     * negative bits, but reaches the sum as NaN through the exp's multiplication by {@code 2^n}.
      */
-    static final int EXP_MAX_BITS = Float.floatToRawIntBits(SHIFTER) + 127;
+    static final int EXP_MAX_BITS = Float.floatToRawIntBits(EXP_SHIFTER) + 127;
+    /**
+     * {@link #EXP_MAX_BITS} as a float: for the tiles, which compare their lanes' largest such bits as floats (the same
+     * order for these positive floats; NaN bits compare false, −∞ and other negative bits below).
+     */
+    static final float EXP_MAX = Float.intBitsToFloat(EXP_MAX_BITS);
 
     /**
      * {@link #rowSumExp} shifted by a logit {@code m} of the row that need not be the largest ({@link #sparseRows}: the
-     * label's): {@code Σ_c exp(x[xb + c] − m)} with the elements equal to {@code m} counted apart, so that with the
-     * label's logit holding the maximum the sum of the others keeps its relative precision. A term whose exponent
-     * {@code n} exceeds 127 (a logit more than about 88.4 above {@code m}, +∞ or NaN) is found by an integer maximum of
-     * the exp's shifted {@code n} (one operation per vector, where capping the argument cost 15–20 % of the row) and
-     * makes the result +∞; the caller takes such rows, and sums above {@link #SHIFTED_SUM_LIMIT}, in two passes.
-     * Blocks of {@link #PLAIN_BLOCK} classes, as {@link #rowSumExpPlain}: each lane adds 8 terms per block and
-     * accumulator, so the float steps err by at most 8·2^−24 = 4.8e-7 of the sum of the terms not counted (a lane
-     * holding a large term rounds the small ones added after it): below 7e-7 of a loss {@code log1p(rest)} with
-     * {@code rest ≤ 1}, and at most 4.8e-7 absolute of a loss above log 2. A copy of {@link #rowSumExp} with the check
-     * and the smaller blocks rather than flags: the method is compiled on its own (above C2's {@code FreqInlineSize}),
-     * and its other callers shift by the maximum.
+     * label's), minus 1: {@code Σ_c exp(x[xb + c] − m) − 1 = (k − 1) + rest}, the k elements equal to {@code m} counted
+     * apart from the others' sum {@code rest} (each block's float sums added in double, the count added once at the
+     * end), so that with the label's logit alone at the maximum {@code rest} keeps its relative precision down to the
+     * smallest losses. A term whose exponent {@code n} exceeds 127 (a logit more than 127.5·ln 2 ≈ 88.38 above
+     * {@code m}, +∞, or a NaN with the sign bit clear) is found by an integer maximum of the exps'
+     * {@code n + EXP_SHIFTER} bits (one operation per vector, where capping the argument cost 15–20 % of the row) and
+     * makes the result +∞; a NaN of the other sign comes out as NaN; the caller takes these rows, and results above
+     * {@link #SHIFTED_SUM_LIMIT}, in two passes. Blocks of {@link #PLAIN_BLOCK} classes, as {@link #rowSumExpPlain}:
+     * each lane adds 8 terms per block and accumulator (the last block's tail up to two more), then 16 lanes are
+     * reduced in float: the float steps err by at most about 14·2^−24 ≈ 8e-7 of {@code rest} in the worst case (a lane
+     * holding a large term rounds the small ones added after it), so a loss {@code log1p(rest)} with {@code rest ≤ 1}
+     * keeps about 1e-6 relative, and a loss above log 2 about 8e-7 absolute. A copy of {@link #rowSumExp} with the
+     * check, the smaller blocks and the count apart rather than flags: the method is compiled on its own (above C2's
+     * {@code FreqInlineSize}), and its other callers shift by the maximum.
      */
     static double rowSumExpShifted(float[] x, int xb, int classes, float m) {
         FloatVector vm = FloatVector.broadcast(S, m);
         FloatVector zero = FloatVector.zero(S);
         FloatVector one = FloatVector.broadcast(S, 1f);
-        double total = 0;
+        // the terms not counted and the count apart (a count of 1 in the sum would round each later block's rest)
+        double rest = 0;
+        double count = 0;
         for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
             int end = Math.min(classes, c0 + PLAIN_BLOCK);
             FloatVector s0 = FloatVector.zero(S);
             FloatVector s1 = s0;
             FloatVector k0 = s0; // the elements equal to m, counted per lane
-            IntVector nmax = IntVector.zero(SI); // the largest bits of the exp's n + SHIFTER (a float of one exponent)
+            IntVector nmax = IntVector.zero(SI); // the largest bits of the exps' n + EXP_SHIFTER (one float exponent)
             int c = c0;
             for (; c + 2 * L <= end; c += 2 * L) {
                 FloatVector a1 = FloatVector.fromArray(S, x, xb + c).sub(vm);
                 // ex1 = exp(a1): VectorMath.expNonPositive written out
-                FloatVector ex1t = a1.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex1n = ex1t.sub(SHIFTER);
+                FloatVector ex1t = a1.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex1n = ex1t.sub(EXP_SHIFTER);
                 FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, a1));
                 FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
                         .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
-                FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
-                        .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f)
+                        .mul(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, a1.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 nmax = nmax.max(ex1t.reinterpretAsInts());
                 VectorMask<Float> top1 = a1.compare(VectorOperators.EQ, 0f);
@@ -1256,13 +1273,13 @@ public final class VectorKernels extends ScalarKernels {
                 k0 = k0.add(zero.blend(one, top1));
                 FloatVector a2 = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
                 // ex2 = exp(a2): VectorMath.expNonPositive written out
-                FloatVector ex2t = a2.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex2n = ex2t.sub(SHIFTER);
+                FloatVector ex2t = a2.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex2n = ex2t.sub(EXP_SHIFTER);
                 FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, a2));
                 FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
                         .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
-                FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f).reinterpretAsInts()
-                        .add(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f)
+                        .mul(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, a2.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 nmax = nmax.max(ex2t.reinterpretAsInts());
                 VectorMask<Float> top2 = a2.compare(VectorOperators.EQ, 0f);
@@ -1273,13 +1290,13 @@ public final class VectorKernels extends ScalarKernels {
                 VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
                 FloatVector a = FloatVector.fromArray(S, x, xb + Math.min(c, classes - L)).sub(vm).blend(NEG_INF, counted);
                 // ex3 = exp(a): VectorMath.expNonPositive written out
-                FloatVector ex3t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex3n = ex3t.sub(SHIFTER);
+                FloatVector ex3t = a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex3n = ex3t.sub(EXP_SHIFTER);
                 FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, a));
                 FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
                         .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
-                FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f).reinterpretAsInts()
-                        .add(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f)
+                        .mul(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 nmax = nmax.max(ex3t.reinterpretAsInts());
                 VectorMask<Float> top3 = a.compare(VectorOperators.EQ, 0f);
@@ -1287,12 +1304,14 @@ public final class VectorKernels extends ScalarKernels {
                 k0 = k0.add(zero.blend(one, top3));
             }
             if (nmax.reduceLanes(VectorOperators.MAX) > EXP_MAX_BITS) {
-                // a term above 2^127·e^0.35: its 2^n does not fit the exponent (a logit more than 88.37 above m, +∞ or NaN)
+                // n above 127: 2^n does not fit the exponent (a logit more than 127.5·ln 2 ≈ 88.38 above m, +∞, or a
+                // NaN with the sign bit clear; other NaNs reach the sum)
                 return Double.POSITIVE_INFINITY;
             }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD) + (double) k0.reduceLanes(VectorOperators.ADD);
+            rest += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            count += k0.reduceLanes(VectorOperators.ADD);
         }
-        return total;
+        return (count - 1) + rest;
     }
 
     /**
@@ -1316,24 +1335,24 @@ public final class VectorKernels extends ScalarKernels {
             for (; c + 2 * L <= end; c += 2 * L) {
                 // ex1 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex1a = FloatVector.fromArray(S, x, xb + c).sub(vm);
-                FloatVector ex1t = ex1a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex1n = ex1t.sub(SHIFTER);
+                FloatVector ex1t = ex1a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex1n = ex1t.sub(EXP_SHIFTER);
                 FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, ex1a));
                 FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
                         .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
-                FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
-                        .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f)
+                        .mul(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex1a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 s0 = s0.add(ex1);
                 // ex2 = exp(FloatVector.fromArray(S, x, xb + c + L).sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex2a = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
-                FloatVector ex2t = ex2a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex2n = ex2t.sub(SHIFTER);
+                FloatVector ex2t = ex2a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex2n = ex2t.sub(EXP_SHIFTER);
                 FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, ex2a));
                 FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
                         .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
-                FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f).reinterpretAsInts()
-                        .add(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f)
+                        .mul(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex2a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 s1 = s1.add(ex2);
             }
@@ -1341,13 +1360,13 @@ public final class VectorKernels extends ScalarKernels {
                 VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
                 FloatVector a = FloatVector.fromArray(S, x, xb + Math.min(c, classes - L)).sub(vm).blend(NEG_INF, counted);
                 // ex3 = exp(a): VectorMath.expNonPositive written out
-                FloatVector ex3t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex3n = ex3t.sub(SHIFTER);
+                FloatVector ex3t = a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex3n = ex3t.sub(EXP_SHIFTER);
                 FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, a));
                 FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
                         .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
-                FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f).reinterpretAsInts()
-                        .add(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f)
+                        .mul(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 s0 = s0.add(ex3);
             }
@@ -1474,13 +1493,13 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector w1 = FloatVector.fromArray(S, t, tb + c);
                 // ex20 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex20a = FloatVector.fromArray(S, x, xb + c).sub(vm);
-                FloatVector ex20t = ex20a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex20n = ex20t.sub(SHIFTER);
+                FloatVector ex20t = ex20a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex20n = ex20t.sub(EXP_SHIFTER);
                 FloatVector ex20r = ex20n.lanewise(VectorOperators.FMA, -LN2_LO, ex20n.lanewise(VectorOperators.FMA, -LN2_HI, ex20a));
                 FloatVector ex20q = ex20r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex20r, Q3)
                         .lanewise(VectorOperators.FMA, ex20r, Q2).lanewise(VectorOperators.FMA, ex20r, Q1).lanewise(VectorOperators.FMA, ex20r, 1f);
-                FloatVector ex20 = ex20q.lanewise(VectorOperators.FMA, ex20r, 1f).reinterpretAsInts()
-                        .add(ex20t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex20 = ex20q.lanewise(VectorOperators.FMA, ex20r, 1f)
+                        .mul(ex20t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex20a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top1 = ex20a.compare(VectorOperators.EQ, 0f);
                 d0 = d0.add(ex20.blend(zero, top1));
@@ -1496,13 +1515,13 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector s3 = FloatVector.fromArray(S, x, xb + k).sub(vm);
                 FloatVector a3 = s3.blend(NEG_INF, counted);
                 // ex22 = exp(a3): VectorMath.expNonPositive written out
-                FloatVector ex22t = a3.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex22n = ex22t.sub(SHIFTER);
+                FloatVector ex22t = a3.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex22n = ex22t.sub(EXP_SHIFTER);
                 FloatVector ex22r = ex22n.lanewise(VectorOperators.FMA, -LN2_LO, ex22n.lanewise(VectorOperators.FMA, -LN2_HI, a3));
                 FloatVector ex22q = ex22r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex22r, Q3)
                         .lanewise(VectorOperators.FMA, ex22r, Q2).lanewise(VectorOperators.FMA, ex22r, Q1).lanewise(VectorOperators.FMA, ex22r, 1f);
-                FloatVector ex22 = ex22q.lanewise(VectorOperators.FMA, ex22r, 1f).reinterpretAsInts()
-                        .add(ex22t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex22 = ex22q.lanewise(VectorOperators.FMA, ex22r, 1f)
+                        .mul(ex22t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, a3.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top3 = a3.compare(VectorOperators.EQ, 0f);
                 d0 = d0.add(ex22.blend(zero, top3));
@@ -1565,13 +1584,13 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector zex23 = FloatVector.fromArray(S, z, zb + c);
                 // ex23 = exp(vex23.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
                 FloatVector ex23a = vex23.lanewise(VectorOperators.ABS).neg();
-                FloatVector ex23t = ex23a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex23n = ex23t.sub(SHIFTER);
+                FloatVector ex23t = ex23a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex23n = ex23t.sub(EXP_SHIFTER);
                 FloatVector ex23r = ex23n.lanewise(VectorOperators.FMA, -LN2_LO, ex23n.lanewise(VectorOperators.FMA, -LN2_HI, ex23a));
                 FloatVector ex23q = ex23r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex23r, Q3)
                         .lanewise(VectorOperators.FMA, ex23r, Q2).lanewise(VectorOperators.FMA, ex23r, Q1).lanewise(VectorOperators.FMA, ex23r, 1f);
-                FloatVector ex23 = ex23q.lanewise(VectorOperators.FMA, ex23r, 1f).reinterpretAsInts()
-                        .add(ex23t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex23 = ex23q.lanewise(VectorOperators.FMA, ex23r, 1f)
+                        .mul(ex23t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex23a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 // lp24 = log1p(ex23): VectorMath.log1pUnit written out
                 FloatVector lp24t2 = ex23.mul(ex23);
@@ -1592,13 +1611,13 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector zex25 = FloatVector.fromArray(S, z, zb + classes - L);
                 // ex25 = exp(vex25.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
                 FloatVector ex25a = vex25.lanewise(VectorOperators.ABS).neg();
-                FloatVector ex25t = ex25a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex25n = ex25t.sub(SHIFTER);
+                FloatVector ex25t = ex25a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex25n = ex25t.sub(EXP_SHIFTER);
                 FloatVector ex25r = ex25n.lanewise(VectorOperators.FMA, -LN2_LO, ex25n.lanewise(VectorOperators.FMA, -LN2_HI, ex25a));
                 FloatVector ex25q = ex25r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex25r, Q3)
                         .lanewise(VectorOperators.FMA, ex25r, Q2).lanewise(VectorOperators.FMA, ex25r, Q1).lanewise(VectorOperators.FMA, ex25r, 1f);
-                FloatVector ex25 = ex25q.lanewise(VectorOperators.FMA, ex25r, 1f).reinterpretAsInts()
-                        .add(ex25t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex25 = ex25q.lanewise(VectorOperators.FMA, ex25r, 1f)
+                        .mul(ex25t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex25a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 // lp26 = log1p(ex25): VectorMath.log1pUnit written out
                 FloatVector lp26t2 = ex25.mul(ex25);
@@ -1854,24 +1873,24 @@ public final class VectorKernels extends ScalarKernels {
                 IntVector iv = ShortVector.fromArray(SS, x, xb + k).reinterpretAsInts();
                 // ex11 = exp(iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex11a = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().sub(vm);
-                FloatVector ex11t = ex11a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex11n = ex11t.sub(SHIFTER);
+                FloatVector ex11t = ex11a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex11n = ex11t.sub(EXP_SHIFTER);
                 FloatVector ex11r = ex11n.lanewise(VectorOperators.FMA, -LN2_LO, ex11n.lanewise(VectorOperators.FMA, -LN2_HI, ex11a));
                 FloatVector ex11q = ex11r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex11r, Q3)
                         .lanewise(VectorOperators.FMA, ex11r, Q2).lanewise(VectorOperators.FMA, ex11r, Q1).lanewise(VectorOperators.FMA, ex11r, 1f);
-                FloatVector ex11 = ex11q.lanewise(VectorOperators.FMA, ex11r, 1f).reinterpretAsInts()
-                        .add(ex11t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex11 = ex11q.lanewise(VectorOperators.FMA, ex11r, 1f)
+                        .mul(ex11t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex11a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 FloatVector lo = ex11;
                 // ex12 = exp(iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats().sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex12a = iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats().sub(vm);
-                FloatVector ex12t = ex12a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex12n = ex12t.sub(SHIFTER);
+                FloatVector ex12t = ex12a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex12n = ex12t.sub(EXP_SHIFTER);
                 FloatVector ex12r = ex12n.lanewise(VectorOperators.FMA, -LN2_LO, ex12n.lanewise(VectorOperators.FMA, -LN2_HI, ex12a));
                 FloatVector ex12q = ex12r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex12r, Q3)
                         .lanewise(VectorOperators.FMA, ex12r, Q2).lanewise(VectorOperators.FMA, ex12r, Q1).lanewise(VectorOperators.FMA, ex12r, 1f);
-                FloatVector ex12 = ex12q.lanewise(VectorOperators.FMA, ex12r, 1f).reinterpretAsInts()
-                        .add(ex12t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex12 = ex12q.lanewise(VectorOperators.FMA, ex12r, 1f)
+                        .mul(ex12t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex12a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 FloatVector hi = ex12;
                 // the overlapping last load: elements already counted (index < 2L − rem) are dropped; all kept elsewhere
@@ -1900,13 +1919,13 @@ public final class VectorKernels extends ScalarKernels {
                         .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
                 // ex13 = exp(bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex13a = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm);
-                FloatVector ex13t = ex13a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex13n = ex13t.sub(SHIFTER);
+                FloatVector ex13t = ex13a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex13n = ex13t.sub(EXP_SHIFTER);
                 FloatVector ex13r = ex13n.lanewise(VectorOperators.FMA, -LN2_LO, ex13n.lanewise(VectorOperators.FMA, -LN2_HI, ex13a));
                 FloatVector ex13q = ex13r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex13r, Q3)
                         .lanewise(VectorOperators.FMA, ex13r, Q2).lanewise(VectorOperators.FMA, ex13r, Q1).lanewise(VectorOperators.FMA, ex13r, 1f);
-                FloatVector ex13 = ex13q.lanewise(VectorOperators.FMA, ex13r, 1f).reinterpretAsInts()
-                        .add(ex13t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex13 = ex13q.lanewise(VectorOperators.FMA, ex13r, 1f)
+                        .mul(ex13t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex13a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 FloatVector lo = ex13;
                 h = iv.lanewise(VectorOperators.LSHR, 16);
@@ -1915,13 +1934,13 @@ public final class VectorKernels extends ScalarKernels {
                         .blend(em.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), em.compare(VectorOperators.GE, 0x7c00));
                 // ex14 = exp(bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex14a = bits.lanewise(VectorOperators.OR, h.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm);
-                FloatVector ex14t = ex14a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex14n = ex14t.sub(SHIFTER);
+                FloatVector ex14t = ex14a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex14n = ex14t.sub(EXP_SHIFTER);
                 FloatVector ex14r = ex14n.lanewise(VectorOperators.FMA, -LN2_LO, ex14n.lanewise(VectorOperators.FMA, -LN2_HI, ex14a));
                 FloatVector ex14q = ex14r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex14r, Q3)
                         .lanewise(VectorOperators.FMA, ex14r, Q2).lanewise(VectorOperators.FMA, ex14r, Q1).lanewise(VectorOperators.FMA, ex14r, 1f);
-                FloatVector ex14 = ex14q.lanewise(VectorOperators.FMA, ex14r, 1f).reinterpretAsInts()
-                        .add(ex14t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex14 = ex14q.lanewise(VectorOperators.FMA, ex14r, 1f)
+                        .mul(ex14t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex14a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 FloatVector hi = ex14;
                 float first = (float) (w - Math.min(w, classes - c));
@@ -2026,13 +2045,13 @@ public final class VectorKernels extends ScalarKernels {
                 // non-negative labels every term of a sum has one sign, and the error does not grow with C
                 // ex15 = exp(v.sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex15a = v.sub(vm);
-                FloatVector ex15t = ex15a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex15n = ex15t.sub(SHIFTER);
+                FloatVector ex15t = ex15a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex15n = ex15t.sub(EXP_SHIFTER);
                 FloatVector ex15r = ex15n.lanewise(VectorOperators.FMA, -LN2_LO, ex15n.lanewise(VectorOperators.FMA, -LN2_HI, ex15a));
                 FloatVector ex15q = ex15r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex15r, Q3)
                         .lanewise(VectorOperators.FMA, ex15r, Q2).lanewise(VectorOperators.FMA, ex15r, Q1).lanewise(VectorOperators.FMA, ex15r, 1f);
-                FloatVector ex15 = ex15q.lanewise(VectorOperators.FMA, ex15r, 1f).reinterpretAsInts()
-                        .add(ex15t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex15 = ex15q.lanewise(VectorOperators.FMA, ex15r, 1f)
+                        .mul(ex15t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex15a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top = ex15a.compare(VectorOperators.EQ, 0f);
                 kv = kv.add(zero.blend(one, top));
@@ -2117,52 +2136,52 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector t40 = FloatVector.fromArray(S, t, tb + (c + 0) * ts);
                 // ex40 = exp(v40.sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex40a = v40.sub(vm);
-                FloatVector ex40t = ex40a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex40n = ex40t.sub(SHIFTER);
+                FloatVector ex40t = ex40a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex40n = ex40t.sub(EXP_SHIFTER);
                 FloatVector ex40r = ex40n.lanewise(VectorOperators.FMA, -LN2_LO, ex40n.lanewise(VectorOperators.FMA, -LN2_HI, ex40a));
                 FloatVector ex40q = ex40r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex40r, Q3)
                         .lanewise(VectorOperators.FMA, ex40r, Q2).lanewise(VectorOperators.FMA, ex40r, Q1).lanewise(VectorOperators.FMA, ex40r, 1f);
-                FloatVector ex40 = ex40q.lanewise(VectorOperators.FMA, ex40r, 1f).reinterpretAsInts()
-                        .add(ex40t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex40 = ex40q.lanewise(VectorOperators.FMA, ex40r, 1f)
+                        .mul(ex40t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex40a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top40 = ex40a.compare(VectorOperators.EQ, 0f);
                 FloatVector v41 = FloatVector.fromArray(S, x, xb + (c + 1) * xs);
                 FloatVector t41 = FloatVector.fromArray(S, t, tb + (c + 1) * ts);
                 // ex41 = exp(v41.sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex41a = v41.sub(vm);
-                FloatVector ex41t = ex41a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex41n = ex41t.sub(SHIFTER);
+                FloatVector ex41t = ex41a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex41n = ex41t.sub(EXP_SHIFTER);
                 FloatVector ex41r = ex41n.lanewise(VectorOperators.FMA, -LN2_LO, ex41n.lanewise(VectorOperators.FMA, -LN2_HI, ex41a));
                 FloatVector ex41q = ex41r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex41r, Q3)
                         .lanewise(VectorOperators.FMA, ex41r, Q2).lanewise(VectorOperators.FMA, ex41r, Q1).lanewise(VectorOperators.FMA, ex41r, 1f);
-                FloatVector ex41 = ex41q.lanewise(VectorOperators.FMA, ex41r, 1f).reinterpretAsInts()
-                        .add(ex41t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex41 = ex41q.lanewise(VectorOperators.FMA, ex41r, 1f)
+                        .mul(ex41t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex41a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top41 = ex41a.compare(VectorOperators.EQ, 0f);
                 FloatVector v42 = FloatVector.fromArray(S, x, xb + (c + 2) * xs);
                 FloatVector t42 = FloatVector.fromArray(S, t, tb + (c + 2) * ts);
                 // ex42 = exp(v42.sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex42a = v42.sub(vm);
-                FloatVector ex42t = ex42a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex42n = ex42t.sub(SHIFTER);
+                FloatVector ex42t = ex42a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex42n = ex42t.sub(EXP_SHIFTER);
                 FloatVector ex42r = ex42n.lanewise(VectorOperators.FMA, -LN2_LO, ex42n.lanewise(VectorOperators.FMA, -LN2_HI, ex42a));
                 FloatVector ex42q = ex42r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex42r, Q3)
                         .lanewise(VectorOperators.FMA, ex42r, Q2).lanewise(VectorOperators.FMA, ex42r, Q1).lanewise(VectorOperators.FMA, ex42r, 1f);
-                FloatVector ex42 = ex42q.lanewise(VectorOperators.FMA, ex42r, 1f).reinterpretAsInts()
-                        .add(ex42t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex42 = ex42q.lanewise(VectorOperators.FMA, ex42r, 1f)
+                        .mul(ex42t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex42a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top42 = ex42a.compare(VectorOperators.EQ, 0f);
                 FloatVector v43 = FloatVector.fromArray(S, x, xb + (c + 3) * xs);
                 FloatVector t43 = FloatVector.fromArray(S, t, tb + (c + 3) * ts);
                 // ex43 = exp(v43.sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex43a = v43.sub(vm);
-                FloatVector ex43t = ex43a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex43n = ex43t.sub(SHIFTER);
+                FloatVector ex43t = ex43a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex43n = ex43t.sub(EXP_SHIFTER);
                 FloatVector ex43r = ex43n.lanewise(VectorOperators.FMA, -LN2_LO, ex43n.lanewise(VectorOperators.FMA, -LN2_HI, ex43a));
                 FloatVector ex43q = ex43r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex43r, Q3)
                         .lanewise(VectorOperators.FMA, ex43r, Q2).lanewise(VectorOperators.FMA, ex43r, Q1).lanewise(VectorOperators.FMA, ex43r, 1f);
-                FloatVector ex43 = ex43q.lanewise(VectorOperators.FMA, ex43r, 1f).reinterpretAsInts()
-                        .add(ex43t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex43 = ex43q.lanewise(VectorOperators.FMA, ex43r, 1f)
+                        .mul(ex43t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex43a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 VectorMask<Float> top43 = ex43a.compare(VectorOperators.EQ, 0f);
                 // the maxima (exp(0) = 1 exactly) apart from the sum: ex − u is 1 there and 0 elsewhere (no zero and one
@@ -2190,13 +2209,13 @@ public final class VectorKernels extends ScalarKernels {
                 FloatVector tv = FloatVector.fromArray(S, t, tb + c * ts);
                 // ex44 = exp(FloatVector.fromArray(S, x, xb + c * xs).sub(vm)): VectorMath.expNonPositive written out
                 FloatVector ex44a = FloatVector.fromArray(S, x, xb + c * xs).sub(vm);
-                FloatVector ex44t = ex44a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-                FloatVector ex44n = ex44t.sub(SHIFTER);
+                FloatVector ex44t = ex44a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex44n = ex44t.sub(EXP_SHIFTER);
                 FloatVector ex44r = ex44n.lanewise(VectorOperators.FMA, -LN2_LO, ex44n.lanewise(VectorOperators.FMA, -LN2_HI, ex44a));
                 FloatVector ex44q = ex44r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex44r, Q3)
                         .lanewise(VectorOperators.FMA, ex44r, Q2).lanewise(VectorOperators.FMA, ex44r, Q1).lanewise(VectorOperators.FMA, ex44r, 1f);
-                FloatVector ex44 = ex44q.lanewise(VectorOperators.FMA, ex44r, 1f).reinterpretAsInts()
-                        .add(ex44t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+                FloatVector ex44 = ex44q.lanewise(VectorOperators.FMA, ex44r, 1f)
+                        .mul(ex44t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                         .blend(0f, ex44a.compare(VectorOperators.LT, EXP_UNDERFLOW));
                 FloatVector u44 = ex44.blend(0f, ex44a.compare(VectorOperators.EQ, 0f));
                 kv = kv.add(ex44.sub(u44));
@@ -2356,22 +2375,22 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector gB = x1B.sub(x0B);
             // ex1 = exp(−|g|) and lp2 = log1p(ex1): VectorMath.expNonPositive and log1pUnit written out
             FloatVector ex1aA = gA.lanewise(VectorOperators.ABS).neg();
-            FloatVector ex1tA = ex1aA.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex1nA = ex1tA.sub(SHIFTER);
+            FloatVector ex1tA = ex1aA.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex1nA = ex1tA.sub(EXP_SHIFTER);
             FloatVector ex1rA = ex1nA.lanewise(VectorOperators.FMA, -LN2_LO, ex1nA.lanewise(VectorOperators.FMA, -LN2_HI, ex1aA));
             FloatVector ex1qA = ex1rA.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1rA, Q3)
                     .lanewise(VectorOperators.FMA, ex1rA, Q2).lanewise(VectorOperators.FMA, ex1rA, Q1).lanewise(VectorOperators.FMA, ex1rA, 1f);
-            FloatVector ex1A = ex1qA.lanewise(VectorOperators.FMA, ex1rA, 1f).reinterpretAsInts()
-                    .add(ex1tA.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex1A = ex1qA.lanewise(VectorOperators.FMA, ex1rA, 1f)
+                    .mul(ex1tA.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, ex1aA.compare(VectorOperators.LT, EXP_UNDERFLOW));
             FloatVector ex1aB = gB.lanewise(VectorOperators.ABS).neg();
-            FloatVector ex1tB = ex1aB.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex1nB = ex1tB.sub(SHIFTER);
+            FloatVector ex1tB = ex1aB.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex1nB = ex1tB.sub(EXP_SHIFTER);
             FloatVector ex1rB = ex1nB.lanewise(VectorOperators.FMA, -LN2_LO, ex1nB.lanewise(VectorOperators.FMA, -LN2_HI, ex1aB));
             FloatVector ex1qB = ex1rB.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1rB, Q3)
                     .lanewise(VectorOperators.FMA, ex1rB, Q2).lanewise(VectorOperators.FMA, ex1rB, Q1).lanewise(VectorOperators.FMA, ex1rB, 1f);
-            FloatVector ex1B = ex1qB.lanewise(VectorOperators.FMA, ex1rB, 1f).reinterpretAsInts()
-                    .add(ex1tB.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex1B = ex1qB.lanewise(VectorOperators.FMA, ex1rB, 1f)
+                    .mul(ex1tB.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, ex1aB.compare(VectorOperators.LT, EXP_UNDERFLOW));
             FloatVector lp2t2A = ex1A.mul(ex1A);
             FloatVector lp2A = ex1A.lanewise(VectorOperators.FMA, R7, R6).lanewise(VectorOperators.FMA, ex1A, R5).lanewise(VectorOperators.FMA, ex1A, R4)
@@ -2459,21 +2478,21 @@ public final class VectorKernels extends ScalarKernels {
             // ex1 = exp(−|g|) and lp2 = log1p(ex1): VectorMath.expNonPositive and log1pUnit written out
             FloatVector ex1aA = gA.lanewise(VectorOperators.ABS).neg();
             FloatVector ex1aB = gB.lanewise(VectorOperators.ABS).neg();
-            FloatVector ex1tA = ex1aA.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex1tB = ex1aB.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex1nA = ex1tA.sub(SHIFTER);
-            FloatVector ex1nB = ex1tB.sub(SHIFTER);
+            FloatVector ex1tA = ex1aA.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex1tB = ex1aB.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex1nA = ex1tA.sub(EXP_SHIFTER);
+            FloatVector ex1nB = ex1tB.sub(EXP_SHIFTER);
             FloatVector ex1rA = ex1nA.lanewise(VectorOperators.FMA, -LN2_LO, ex1nA.lanewise(VectorOperators.FMA, -LN2_HI, ex1aA));
             FloatVector ex1rB = ex1nB.lanewise(VectorOperators.FMA, -LN2_LO, ex1nB.lanewise(VectorOperators.FMA, -LN2_HI, ex1aB));
             FloatVector ex1qA = ex1rA.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1rA, Q3)
                     .lanewise(VectorOperators.FMA, ex1rA, Q2).lanewise(VectorOperators.FMA, ex1rA, Q1).lanewise(VectorOperators.FMA, ex1rA, 1f);
             FloatVector ex1qB = ex1rB.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1rB, Q3)
                     .lanewise(VectorOperators.FMA, ex1rB, Q2).lanewise(VectorOperators.FMA, ex1rB, Q1).lanewise(VectorOperators.FMA, ex1rB, 1f);
-            FloatVector ex1A = ex1qA.lanewise(VectorOperators.FMA, ex1rA, 1f).reinterpretAsInts()
-                    .add(ex1tA.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex1A = ex1qA.lanewise(VectorOperators.FMA, ex1rA, 1f)
+                    .mul(ex1tA.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, ex1aA.compare(VectorOperators.LT, EXP_UNDERFLOW));
-            FloatVector ex1B = ex1qB.lanewise(VectorOperators.FMA, ex1rB, 1f).reinterpretAsInts()
-                    .add(ex1tB.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex1B = ex1qB.lanewise(VectorOperators.FMA, ex1rB, 1f)
+                    .mul(ex1tB.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, ex1aB.compare(VectorOperators.LT, EXP_UNDERFLOW));
             FloatVector exA = ex1A;
             FloatVector exB = ex1B;
@@ -2503,9 +2522,10 @@ public final class VectorKernels extends ScalarKernels {
      * contiguous) shifted by the label's own logit: {@code loss = log1p(s)} with {@code s = Σ_{c ≠ label}
      * exp(x_c − x_label)}, which needs no maximum pass, has no cancellation in {@code lse − x_label}, and leaves the
      * label's term (exactly 1) out of the sum so that a confident row's small loss keeps its relative precision.
-     * Each {@code x_c − x_label} is capped at 88, so a sum above 1e37 means a term could have overflowed: then (and for
-     * NaN or an infinite logit) it returns false and the two-pass tile recomputes those lanes with the maximum as the
-     * shift.
+     * A lane with a term whose {@code 2^n} would leave the float exponent ({@code x_c − x_label} above about 88.37; an
+     * integer maximum of the exps' {@code n + EXP_SHIFTER} bits, one operation per class, where capping the argument at 88
+     * took two), a sum above 1e37, NaN or an infinite logit makes it return false, and the two-pass tile recomputes
+     * those lanes with the maximum as the shift.
      */
     private static boolean sparseInnerShiftTile(float[] x, int xb, int xs, int classes, int[] y, int yb,
                                                 float[] out, int ob) {
@@ -2516,18 +2536,19 @@ public final class VectorKernels extends ScalarKernels {
         }
         FloatVector d = FloatVector.zero(S);
         FloatVector dc = d;
+        IntVector nmax = IntVector.zero(SI); // the largest bits of the exps' n + EXP_SHIFTER (EXP_MAX_BITS)
         for (int c = 0; c < classes; c++) {
             FloatVector a = FloatVector.fromArray(S, x, xb + c * xs).sub(xy);
-            a = a.blend(88f, a.compare(VectorOperators.GT, 88f));
             // ex1 = exp(a): VectorMath.expNonPositive written out
-            FloatVector ex1t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex1n = ex1t.sub(SHIFTER);
+            FloatVector ex1t = a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex1n = ex1t.sub(EXP_SHIFTER);
             FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, a));
             FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
                     .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
-            FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
-                    .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f)
+                    .mul(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            nmax = nmax.max(ex1t.reinterpretAsInts());
             FloatVector u = ex1.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c))).sub(dc);
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
@@ -2538,15 +2559,19 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector u1 = d.add(1f);
         FloatVector loss = u1.lanewise(VectorOperators.LOG).mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
         VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f)
-                .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
+                .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY))
+                .and(nmax.reinterpretAsFloats().compare(VectorOperators.LE, EXP_MAX));
         FloatVector.broadcast(S, Float.NaN).blend(loss, good).intoArray(out, ob);
         return good.allTrue();
     }
 
     /** Tiles whose state {@link #sparseInnerShiftTiles} keeps while it walks a block of classes across them. */
     static final int SHIFT_CHUNK = 64;
-    /** Per thread: the state of up to {@link #SHIFT_CHUNK} one-pass tiles, L label logits, sums and compensations each. */
-    private static final ThreadLocal<float[]> SHIFT_TILES = ThreadLocal.withInitial(() -> new float[3 * L * SHIFT_CHUNK]);
+    /**
+     * Per thread: the state of up to {@link #SHIFT_CHUNK} one-pass tiles, 4L floats each: L label logits, sums,
+     * compensations and the largest bits of the exps' {@code n + EXP_SHIFTER} ({@link #EXP_MAX_BITS}).
+     */
+    private static final ThreadLocal<float[]> SHIFT_TILES = ThreadLocal.withInitial(() -> new float[4 * L * SHIFT_CHUNK]);
     /**
      * Classes per block of {@link #sparseInnerShiftTiles} (a multiple of 4, so that the blocks sum in the same order
      * as one pass): a block of one tile touches 2 cache lines per class (its 16 floats straddle two), the next tile
@@ -2574,13 +2599,13 @@ public final class VectorKernels extends ScalarKernels {
             int k1 = Math.min(tiles, k0 + SHIFT_CHUNK);
             for (int k = k0; k < k1; k++) {
                 int i = Math.min(k * L, inner - L);
-                shiftTileStart(x, xb + i, xs, y, yb + i, g, 3 * L * (k - k0));
+                shiftTileStart(x, xb + i, xs, y, yb + i, g, 4 * L * (k - k0));
             }
             for (int c0 = 0; c0 < classes; c0 += SHIFT_CLASS_BLOCK) {
                 int c1 = Math.min(classes, c0 + SHIFT_CLASS_BLOCK);
                 for (int k = k0; k < k1; k++) {
                     int i = Math.min(k * L, inner - L);
-                    shiftTileSums(x, xb + i, xs, c0, c1, y, yb + i, g, 3 * L * (k - k0));
+                    shiftTileSums(x, xb + i, xs, c0, c1, y, yb + i, g, 4 * L * (k - k0));
                 }
             }
             float[] lanes = ols == 1 ? null : LANE_OUT.get();
@@ -2588,7 +2613,7 @@ public final class VectorKernels extends ScalarKernels {
                 int i = Math.min(k * L, inner - L);
                 float[] o = ols == 1 ? out : lanes;
                 int oo = ols == 1 ? ob + i : 0;
-                if (!shiftTileLoss(g, 3 * L * (k - k0), o, oo)) {
+                if (!shiftTileLoss(g, 4 * L * (k - k0), o, oo)) {
                     sparseSoftmaxTile(x, xb + i, xs, 1, classes, y, yb + i, 1, o, oo, 1, L, true);
                 }
                 if (ols != 1) {
@@ -2612,6 +2637,7 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector zero = FloatVector.zero(S);
         zero.intoArray(g, gi + L);
         zero.intoArray(g, gi + 2 * L);
+        zero.intoArray(g, gi + 3 * L);
     }
 
     /**
@@ -2623,58 +2649,58 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector xy = FloatVector.fromArray(S, g, gi);
         FloatVector d = FloatVector.fromArray(S, g, gi + L);
         FloatVector dc = FloatVector.fromArray(S, g, gi + 2 * L);
+        // the largest bits of the exps' n + EXP_SHIFTER (EXP_MAX_BITS): an exponent beyond the float's marks the lane
+        IntVector nmax = FloatVector.fromArray(S, g, gi + 3 * L).reinterpretAsInts();
         int c = c0;
         // four classes per step: their terms (all non-negative) added pairwise, then once into the compensated
         // sum (Kahan per class was four of the about 24 operations per class)
         for (; c + 4 <= c1; c += 4) {
             FloatVector a26 = FloatVector.fromArray(S, x, xb + (c + 0) * xs).sub(xy);
-            a26 = a26.blend(88f, a26.compare(VectorOperators.GT, 88f));
             // ex26 = exp(a26): VectorMath.expNonPositive written out
-            FloatVector ex26t = a26.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex26n = ex26t.sub(SHIFTER);
+            FloatVector ex26t = a26.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex26n = ex26t.sub(EXP_SHIFTER);
             FloatVector ex26r = ex26n.lanewise(VectorOperators.FMA, -LN2_LO, ex26n.lanewise(VectorOperators.FMA, -LN2_HI, a26));
             FloatVector ex26q = ex26r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex26r, Q3)
                     .lanewise(VectorOperators.FMA, ex26r, Q2).lanewise(VectorOperators.FMA, ex26r, Q1).lanewise(VectorOperators.FMA, ex26r, 1f);
-            FloatVector ex26 = ex26q.lanewise(VectorOperators.FMA, ex26r, 1f).reinterpretAsInts()
-                    .add(ex26t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex26 = ex26q.lanewise(VectorOperators.FMA, ex26r, 1f)
+                    .mul(ex26t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, a26.compare(VectorOperators.LT, EXP_UNDERFLOW));
             FloatVector t26 = ex26.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 0)));
             FloatVector a27 = FloatVector.fromArray(S, x, xb + (c + 1) * xs).sub(xy);
-            a27 = a27.blend(88f, a27.compare(VectorOperators.GT, 88f));
             // ex27 = exp(a27): VectorMath.expNonPositive written out
-            FloatVector ex27t = a27.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex27n = ex27t.sub(SHIFTER);
+            FloatVector ex27t = a27.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex27n = ex27t.sub(EXP_SHIFTER);
             FloatVector ex27r = ex27n.lanewise(VectorOperators.FMA, -LN2_LO, ex27n.lanewise(VectorOperators.FMA, -LN2_HI, a27));
             FloatVector ex27q = ex27r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex27r, Q3)
                     .lanewise(VectorOperators.FMA, ex27r, Q2).lanewise(VectorOperators.FMA, ex27r, Q1).lanewise(VectorOperators.FMA, ex27r, 1f);
-            FloatVector ex27 = ex27q.lanewise(VectorOperators.FMA, ex27r, 1f).reinterpretAsInts()
-                    .add(ex27t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex27 = ex27q.lanewise(VectorOperators.FMA, ex27r, 1f)
+                    .mul(ex27t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, a27.compare(VectorOperators.LT, EXP_UNDERFLOW));
             FloatVector t27 = ex27.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 1)));
             FloatVector a28 = FloatVector.fromArray(S, x, xb + (c + 2) * xs).sub(xy);
-            a28 = a28.blend(88f, a28.compare(VectorOperators.GT, 88f));
             // ex28 = exp(a28): VectorMath.expNonPositive written out
-            FloatVector ex28t = a28.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex28n = ex28t.sub(SHIFTER);
+            FloatVector ex28t = a28.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex28n = ex28t.sub(EXP_SHIFTER);
             FloatVector ex28r = ex28n.lanewise(VectorOperators.FMA, -LN2_LO, ex28n.lanewise(VectorOperators.FMA, -LN2_HI, a28));
             FloatVector ex28q = ex28r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex28r, Q3)
                     .lanewise(VectorOperators.FMA, ex28r, Q2).lanewise(VectorOperators.FMA, ex28r, Q1).lanewise(VectorOperators.FMA, ex28r, 1f);
-            FloatVector ex28 = ex28q.lanewise(VectorOperators.FMA, ex28r, 1f).reinterpretAsInts()
-                    .add(ex28t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex28 = ex28q.lanewise(VectorOperators.FMA, ex28r, 1f)
+                    .mul(ex28t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, a28.compare(VectorOperators.LT, EXP_UNDERFLOW));
             FloatVector t28 = ex28.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 2)));
             FloatVector a29 = FloatVector.fromArray(S, x, xb + (c + 3) * xs).sub(xy);
-            a29 = a29.blend(88f, a29.compare(VectorOperators.GT, 88f));
             // ex29 = exp(a29): VectorMath.expNonPositive written out
-            FloatVector ex29t = a29.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex29n = ex29t.sub(SHIFTER);
+            FloatVector ex29t = a29.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex29n = ex29t.sub(EXP_SHIFTER);
             FloatVector ex29r = ex29n.lanewise(VectorOperators.FMA, -LN2_LO, ex29n.lanewise(VectorOperators.FMA, -LN2_HI, a29));
             FloatVector ex29q = ex29r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex29r, Q3)
                     .lanewise(VectorOperators.FMA, ex29r, Q2).lanewise(VectorOperators.FMA, ex29r, Q1).lanewise(VectorOperators.FMA, ex29r, 1f);
-            FloatVector ex29 = ex29q.lanewise(VectorOperators.FMA, ex29r, 1f).reinterpretAsInts()
-                    .add(ex29t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex29 = ex29q.lanewise(VectorOperators.FMA, ex29r, 1f)
+                    .mul(ex29t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, a29.compare(VectorOperators.LT, EXP_UNDERFLOW));
             FloatVector t29 = ex29.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c + 3)));
+            nmax = nmax.max(ex26t.reinterpretAsInts().max(ex27t.reinterpretAsInts()))
+                    .max(ex28t.reinterpretAsInts().max(ex29t.reinterpretAsInts()));
             FloatVector u = t26.add(t27).add(t28.add(t29)).sub(dc);
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
@@ -2682,22 +2708,23 @@ public final class VectorKernels extends ScalarKernels {
         }
         for (; c < c1; c++) {
             FloatVector a = FloatVector.fromArray(S, x, xb + c * xs).sub(xy);
-            a = a.blend(88f, a.compare(VectorOperators.GT, 88f));
             // ex1 = exp(a): VectorMath.expNonPositive written out
-            FloatVector ex1t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex1n = ex1t.sub(SHIFTER);
+            FloatVector ex1t = a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex1n = ex1t.sub(EXP_SHIFTER);
             FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, a));
             FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
                     .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
-            FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f).reinterpretAsInts()
-                    .add(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f)
+                    .mul(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            nmax = nmax.max(ex1t.reinterpretAsInts());
             FloatVector u = ex1.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c))).sub(dc);
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
             d = sum;
         }
         d.intoArray(g, gi + L);
+        nmax.reinterpretAsFloats().intoArray(g, gi + 3 * L);
         dc.intoArray(g, gi + 2 * L);
     }
 
@@ -2713,7 +2740,8 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector u1 = d.add(1f);
         FloatVector loss = u1.lanewise(VectorOperators.LOG).mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
         VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f)
-                .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
+                .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY))
+                .and(FloatVector.fromArray(S, g, gi + 3 * L).compare(VectorOperators.LE, EXP_MAX));
         FloatVector.broadcast(S, Float.NaN).blend(loss, good).intoArray(out, ob);
         return good.allTrue();
     }
@@ -2754,8 +2782,8 @@ public final class VectorKernels extends ScalarKernels {
      * label's own logit: {@code loss = log1p(s)} with {@code s = Σ_{c ≠ label} exp(x_c − x_label)}, the label's term
      * (exactly 1) left out of the sum, so that a confident row's small loss keeps its relative precision (a shift by
      * another class's logit rounded {@code x_c − x_0} for the large terms, up to {@code |x_c − x_0|·2^−24} relative,
-     * and {@code log} of a sum near 1 keeps only its absolute precision). Capped terms, {@code s > 1e37}, NaN, or an
-     * infinite label logit return false, as above.
+     * and {@code log} of a sum near 1 keeps only its absolute precision). Exponents beyond the float's, {@code s > 1e37},
+     * NaN, or an infinite label logit return false, as above.
      */
     private static boolean sparseRowsShiftTile(float[] x, int xb, int xls, int classes, int[] y, int yb, int yls,
                                                float[] out, int ob) {
@@ -2767,18 +2795,19 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector xy = FloatVector.fromArray(S, x, xb, index, 0);
         FloatVector d = FloatVector.zero(S);
         FloatVector dc = d;
+        IntVector nmax = IntVector.zero(SI); // the largest bits of the exps' n + EXP_SHIFTER (EXP_MAX_BITS)
         for (int c = 0; c < classes; c++) {
             FloatVector a = FloatVector.fromArray(S, x, xb + c, xmap, 0).sub(xy);
-            a = a.blend(88f, a.compare(VectorOperators.GT, 88f));
             // ex2 = exp(a): VectorMath.expNonPositive written out
-            FloatVector ex2t = a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex2n = ex2t.sub(SHIFTER);
+            FloatVector ex2t = a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex2n = ex2t.sub(EXP_SHIFTER);
             FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, a));
             FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
                     .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
-            FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f).reinterpretAsInts()
-                    .add(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f)
+                    .mul(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            nmax = nmax.max(ex2t.reinterpretAsInts());
             FloatVector u = ex2.blend(0f, yv.compare(VectorOperators.EQ, labelBits(c))).sub(dc);
             FloatVector sum = d.add(u);
             dc = sum.sub(d).sub(u);
@@ -2790,7 +2819,8 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector u1 = d.add(1f);
         FloatVector loss = u1.lanewise(VectorOperators.LOG).mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
         VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f)
-                .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY));
+                .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY))
+                .and(nmax.reinterpretAsFloats().compare(VectorOperators.LE, EXP_MAX));
         FloatVector.broadcast(S, Float.NaN).blend(loss, good).intoArray(out, ob);
         return good.allTrue();
     }
@@ -2814,13 +2844,13 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector v = xls == 1 ? FloatVector.fromArray(S, x, i) : FloatVector.fromArray(S, x, i, xmap, 0);
             // ex16 = exp(v.sub(vm)): VectorMath.expNonPositive written out
             FloatVector ex16a = v.sub(vm);
-            FloatVector ex16t = ex16a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex16n = ex16t.sub(SHIFTER);
+            FloatVector ex16t = ex16a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex16n = ex16t.sub(EXP_SHIFTER);
             FloatVector ex16r = ex16n.lanewise(VectorOperators.FMA, -LN2_LO, ex16n.lanewise(VectorOperators.FMA, -LN2_HI, ex16a));
             FloatVector ex16q = ex16r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex16r, Q3)
                     .lanewise(VectorOperators.FMA, ex16r, Q2).lanewise(VectorOperators.FMA, ex16r, Q1).lanewise(VectorOperators.FMA, ex16r, 1f);
-            FloatVector ex16 = ex16q.lanewise(VectorOperators.FMA, ex16r, 1f).reinterpretAsInts()
-                    .add(ex16t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex16 = ex16q.lanewise(VectorOperators.FMA, ex16r, 1f)
+                    .mul(ex16t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, ex16a.compare(VectorOperators.LT, EXP_UNDERFLOW));
             FloatVector u = ex16.sub(dc);
             FloatVector sum = d.add(u);
@@ -2856,13 +2886,13 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector zv = zls == 1 ? FloatVector.fromArray(S, z, k) : FloatVector.fromArray(S, z, k, zmap, 0);
             // ex17 = exp(v.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
             FloatVector ex17a = v.lanewise(VectorOperators.ABS).neg();
-            FloatVector ex17t = ex17a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex17n = ex17t.sub(SHIFTER);
+            FloatVector ex17t = ex17a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex17n = ex17t.sub(EXP_SHIFTER);
             FloatVector ex17r = ex17n.lanewise(VectorOperators.FMA, -LN2_LO, ex17n.lanewise(VectorOperators.FMA, -LN2_HI, ex17a));
             FloatVector ex17q = ex17r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex17r, Q3)
                     .lanewise(VectorOperators.FMA, ex17r, Q2).lanewise(VectorOperators.FMA, ex17r, Q1).lanewise(VectorOperators.FMA, ex17r, 1f);
-            FloatVector ex17 = ex17q.lanewise(VectorOperators.FMA, ex17r, 1f).reinterpretAsInts()
-                    .add(ex17t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex17 = ex17q.lanewise(VectorOperators.FMA, ex17r, 1f)
+                    .mul(ex17t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, ex17a.compare(VectorOperators.LT, EXP_UNDERFLOW));
             FloatVector e = ex17;
             // lp18 = log1p(e): VectorMath.log1pUnit written out
@@ -3503,13 +3533,13 @@ public final class VectorKernels extends ScalarKernels {
             // log1p(e) for e = exp(−|x|) in [0, 1]; LOG1P itself is not intrinsified on JDK 17
             // ex19 = exp(v.lanewise(VectorOperators.ABS).neg()): VectorMath.expNonPositive written out
             FloatVector ex19a = v.lanewise(VectorOperators.ABS).neg();
-            FloatVector ex19t = ex19a.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-            FloatVector ex19n = ex19t.sub(SHIFTER);
+            FloatVector ex19t = ex19a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex19n = ex19t.sub(EXP_SHIFTER);
             FloatVector ex19r = ex19n.lanewise(VectorOperators.FMA, -LN2_LO, ex19n.lanewise(VectorOperators.FMA, -LN2_HI, ex19a));
             FloatVector ex19q = ex19r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex19r, Q3)
                     .lanewise(VectorOperators.FMA, ex19r, Q2).lanewise(VectorOperators.FMA, ex19r, Q1).lanewise(VectorOperators.FMA, ex19r, 1f);
-            FloatVector ex19 = ex19q.lanewise(VectorOperators.FMA, ex19r, 1f).reinterpretAsInts()
-                    .add(ex19t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats()
+            FloatVector ex19 = ex19q.lanewise(VectorOperators.FMA, ex19r, 1f)
+                    .mul(ex19t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, ex19a.compare(VectorOperators.LT, EXP_UNDERFLOW));
             FloatVector e = ex19;
             // lp20 = log1p(e): VectorMath.log1pUnit written out

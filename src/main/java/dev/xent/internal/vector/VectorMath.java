@@ -34,6 +34,11 @@ final class VectorMath {
     // exp: x = n·ln2 + r, |r| ≤ ln2/2, n = round(x·log2 e) from the float bits of x·log2 e + 1.5·2^23
     static final float LOG2E = 1.44269504088896341f;
     static final float SHIFTER = 0x1.8p23f;
+    /**
+     * The exp's shifter: {@code fma(v, log2 e, EXP_SHIFTER)} rounds {@code v·log2 e} to an integer n and leaves
+     * {@code n + 127} (the biased exponent of 2^n) in the low bits, exactly for {@code |n| < 2^22}.
+     */
+    static final float EXP_SHIFTER = SHIFTER + 127;
     /** ln 2 split so that {@code n·LN2_HI} is exact for |n| < 2^12. */
     static final float LN2_HI = 0.693359375f;
     static final float LN2_LO = -2.12194440e-4f;
@@ -49,11 +54,13 @@ final class VectorMath {
     /**
      * {@code exp(v)} for {@code v ≤ 0}, −∞ or NaN: 0 for {@code v < −87.3} (so exp(−∞) = 0, and the result is never
      * subnormal), NaN for NaN. Also for positive arguments up to 88 (within 1.05 ulp there too: {@code VectorMathTest}),
-     * where the sums shifted by a label's logit cap their terms; not above 88: {@code 2^n} would not fit the exponent.
+     * which the sums shifted by a label's logit reach; from 127.5·ln 2 ≈ 88.38 {@code 2^n} does not fit the exponent
+     * (+∞ at n = 128, then the biased exponent wraps), and those sums check n apart. NaN of any sign or payload gives
+     * NaN: 2^n multiplies the polynomial.
      */
     static FloatVector expNonPositive(FloatVector v) {
-        FloatVector t = v.lanewise(VectorOperators.FMA, LOG2E, SHIFTER);
-        FloatVector n = t.sub(SHIFTER);
+        FloatVector t = v.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+        FloatVector n = t.sub(EXP_SHIFTER);
         FloatVector r = n.lanewise(VectorOperators.FMA, -LN2_HI, v);
         r = n.lanewise(VectorOperators.FMA, -LN2_LO, r);
         FloatVector q = r.lanewise(VectorOperators.FMA, Q5, Q4);
@@ -62,9 +69,10 @@ final class VectorMath {
         q = q.lanewise(VectorOperators.FMA, r, Q1);
         q = q.lanewise(VectorOperators.FMA, r, 1f);
         FloatVector p = q.lanewise(VectorOperators.FMA, r, 1f);
-        // 2^n: the low bits of t hold n; shifted into the exponent field and added to p's exponent
-        IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
-        FloatVector y = p.reinterpretAsInts().add(scale).reinterpretAsFloats();
+        // 2^n: the low bits of t hold n + 127, shifted into the exponent field; a multiplication, not an addition to
+        // p's exponent bits, so that NaN stays NaN whatever its sign and payload (the addition turned some into tiny
+        // numbers)
+        FloatVector y = p.mul(t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
         return y.blend(0f, v.compare(VectorOperators.LT, EXP_UNDERFLOW));
     }
 

@@ -61,7 +61,7 @@ class ShiftTilesTest {
                 ReferenceKernels.INSTANCE.sparseSoftmaxCrossEntropy(x, xl, y, perPosition, want, perPosition);
                 float[] got = new float[batch * inner];
                 float[] one = new float[L];
-                float[] state = new float[3 * L];
+                float[] state = new float[4 * L];
                 // bits are compared once C2 has compiled the kernels (the JDK's LOG at the end of a tile gives other
                 // last bits interpreted; README, Determinism)
                 for (int w = RowGroupTest.warmUp(x.length); w >= 0; w--) {
