@@ -73,8 +73,8 @@ public final class VectorKernels extends ScalarKernels {
     /** Classes summed in float lanes before the partial sum is added in double (row path). */
     static final int BLOCK = 1024;
     /**
-     * Classes per float block of {@link #rowSumExpPlain}: 16 vectors, so each of its two accumulators adds 8 terms
-     * per block at every width (a lane holding exp(0) = 1 loses at most 2^−24 per addition, 4.8e-7 per block).
+     * Classes per float block of {@link #rowSumExpShifted}: 16 vectors, so each of its two accumulators adds 8 terms
+     * per block at every width (a lane holding a large term loses at most 2^−24 of it per addition, 4.8e-7 per block).
      */
     static final int PLAIN_BLOCK = 16 * L;
 
@@ -939,8 +939,8 @@ public final class VectorKernels extends ScalarKernels {
      * {@code log1p(rest)} keeps its relative precision; from {@code d = 2} the loss exceeds log 2. A row with a logit
      * more than about 85.2 above its label's ({@code d − 1} above {@link #SHIFTED_SUM_LIMIT}; from 88.38 the exp's
      * exponent check), +∞, −∞ at the label, or NaN takes two passes shifted by its maximum {@code m} ({@link #rowMax};
-     * loss {@code (m − x_y) + log d}): {@link #rowSumExp} where the label holds the maximum, else the plain sum
-     * ({@link #rowSumExpPlain}, precise enough for a loss above log 2). −∞ elsewhere (a masked class) stays on the one
+     * loss {@code (m − x_y) + log d}, the sum by {@link #rowSumExp}; these rows are rare, and the plain sum they took
+     * for labels not at the maximum, two operations per vector cheaper, was removed). −∞ elsewhere (a masked class) stays on the one
      * pass (its term is 0).
      * Every part is non-negative; the float steps add about 2 ulp. A row's loss does not depend on the group it
      * falls in: a group of fewer rows fills its other lanes with {@code d = 1}. Classes not contiguous (the class
@@ -976,7 +976,7 @@ public final class VectorKernels extends ScalarKernels {
                         // exponent), +∞, −∞ at the label, or NaN: two passes, shifted by the maximum
                         float m = rowMax(xr, xb, classes);
                         shift = m - xy;
-                        d = xy == m ? rowSumExp(xr, xb, classes, m) : rowSumExpPlain(xr, xb, classes, m);
+                        d = rowSumExp(xr, xb, classes, m);
                         u = d - 1;
                     }
                 }
@@ -1234,7 +1234,7 @@ public final class VectorKernels extends ScalarKernels {
      * {@code m}, +∞, or a NaN with the sign bit clear) is found by an integer maximum of the exps'
      * {@code n + EXP_SHIFTER} bits (one operation per vector, where capping the argument cost 15–20 % of the row) and
      * makes the result +∞; a NaN of the other sign comes out as NaN; the caller takes these rows, and results above
-     * {@link #SHIFTED_SUM_LIMIT}, in two passes. Blocks of {@link #PLAIN_BLOCK} classes, as {@link #rowSumExpPlain}:
+     * {@link #SHIFTED_SUM_LIMIT}, in two passes. Blocks of {@link #PLAIN_BLOCK} classes:
      * each lane adds 8 terms per block and accumulator (the last block's tail up to two more), then 16 lanes are
      * reduced in float: the float steps err by at most about 14·2^−24 ≈ 8e-7 of {@code rest} in the worst case (a lane
      * holding a large term rounds the small ones added after it), so a loss {@code log1p(rest)} with {@code rest ≤ 1}
@@ -1312,67 +1312,6 @@ public final class VectorKernels extends ScalarKernels {
             count += k0.reduceLanes(VectorOperators.ADD);
         }
         return (count - 1) + rest;
-    }
-
-    /**
-     * {@link #rowSumExp} with the elements equal to {@code m} added to the float lanes like the others: two
-     * operations fewer per vector (10–30 % of the sparse softmax row at C ≥ 1000), but a lane that holds
-     * {@code exp(0) = 1} rounds each small term added after it to a multiple of 2^−23, losing up to 2^−24. Blocks of
-     * {@link #PLAIN_BLOCK} classes (8 additions per lane and accumulator, at every width) bound that to 4.8e-7 of a
-     * sum of at least 1. Only for sparse softmax rows whose label is not a maximum: their loss
-     * {@code log Σ exp(x_c − x_y) ≥ log(1 + exp(m − x_y)) > log 2}, so the error is below 7e-7 of the loss; a row
-     * whose label holds the maximum (a confident row, loss possibly 1e-7) takes {@link #rowSumExp}. Compiled on its
-     * own, as {@link #rowSumExp}.
-     */
-    static double rowSumExpPlain(float[] x, int xb, int classes, float m) {
-        FloatVector vm = FloatVector.broadcast(S, m);
-        double total = 0;
-        for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
-            int end = Math.min(classes, c0 + PLAIN_BLOCK);
-            FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = s0;
-            int c = c0;
-            for (; c + 2 * L <= end; c += 2 * L) {
-                // ex1 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
-                FloatVector ex1a = FloatVector.fromArray(S, x, xb + c).sub(vm);
-                FloatVector ex1t = ex1a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
-                FloatVector ex1n = ex1t.sub(EXP_SHIFTER);
-                FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, ex1a));
-                FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
-                        .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
-                FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f)
-                        .mul(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                        .blend(0f, ex1a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                s0 = s0.add(ex1);
-                // ex2 = exp(FloatVector.fromArray(S, x, xb + c + L).sub(vm)): VectorMath.expNonPositive written out
-                FloatVector ex2a = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
-                FloatVector ex2t = ex2a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
-                FloatVector ex2n = ex2t.sub(EXP_SHIFTER);
-                FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, ex2a));
-                FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
-                        .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
-                FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f)
-                        .mul(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                        .blend(0f, ex2a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                s1 = s1.add(ex2);
-            }
-            for (; c < end; c += L) {
-                VectorMask<Float> counted = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.LT, (float) (L - Math.min(L, classes - c)));
-                FloatVector a = FloatVector.fromArray(S, x, xb + Math.min(c, classes - L)).sub(vm).blend(NEG_INF, counted);
-                // ex3 = exp(a): VectorMath.expNonPositive written out
-                FloatVector ex3t = a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
-                FloatVector ex3n = ex3t.sub(EXP_SHIFTER);
-                FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, a));
-                FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
-                        .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
-                FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f)
-                        .mul(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                        .blend(0f, a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                s0 = s0.add(ex3);
-            }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
-        }
-        return total;
     }
 
     /** {@code Σ_c p[pb + c]}, {@code classes ≥ L}, summed as {@link #rowSumExp}. */
