@@ -218,8 +218,11 @@ public final class VectorKernels extends ScalarKernels {
     /**
      * 16-bit logits, class axis contiguous and {@code C ≥ 2L}: each load of 2L halves is reinterpreted as L ints
      * whose low and high 16 bits are two elements, widened with shifts and masks (bfloat16) or the float16
-     * exponent rebias (no conversion instructions, which box on JDK 17). Maximum and sum do not care which
-     * element sits in which lane. Other layouts run on the scalar code.
+     * exponent rebias (no conversion instructions, which box on JDK 17). The sum does not care which element sits
+     * in which lane. As {@link #sparseRows}: one pass shifted by the label's logit with the elements equal to it
+     * counted apart ({@link #bf16RowSumExpShifted}, {@link #f16RowSumExpShifted}), the loss {@code log1p(d − 1)} in
+     * double; a row beyond {@link #SHIFTED_SUM_LIMIT} (a logit about 85.2 above the label's), with +∞, −∞ at the label
+     * or NaN takes the maximum ({@link #halfRowMax}) and a second pass. Other layouts run on the scalar code.
      */
     @Override
     public void sparseSoftmaxCrossEntropy(short[] x, HalfFloat format, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
@@ -231,9 +234,20 @@ public final class VectorKernels extends ScalarKernels {
         boolean bf16 = format == HalfFloat.BFLOAT16;
         for (int r = 0, rows = xl.rows(); r < rows; r++) {
             int xb = xl.rowIndex(r);
-            float m = halfRowMax(x, xb, classes, format);
-            double d = bf16 ? bf16RowSumExp(x, xb, classes, m) : f16RowSumExp(x, xb, classes, m);
-            out[ol.rowIndex(r)] = (float) ((m - format.toFloat(x[xb + y[yl.rowIndex(r)]])) + Math.log(d));
+            float xy = format.toFloat(x[xb + y[yl.rowIndex(r)]]);
+            double u = bf16 ? bf16RowSumExpShifted(x, xb, classes, xy) : f16RowSumExpShifted(x, xb, classes, xy);
+            double loss;
+            if (u <= SHIFTED_SUM_LIMIT) {
+                // log1p(u) from the double log: exact to a few ulp of the double (d − 1 is exact)
+                double d = 1 + u;
+                loss = d == 1 ? u : Math.log(d) * (u / (d - 1));
+            } else {
+                // as sparseRows: a logit far above the label's, +∞, −∞ at the label, or NaN take two passes
+                float m = halfRowMax(x, xb, classes, format);
+                double d = bf16 ? bf16RowSumExp(x, xb, classes, m) : f16RowSumExp(x, xb, classes, m);
+                loss = (m - xy) + Math.log(d);
+            }
+            out[ol.rowIndex(r)] = (float) loss;
         }
     }
 
@@ -1889,6 +1903,208 @@ public final class VectorKernels extends ScalarKernels {
             total += acc.reduceLanes(VectorOperators.ADD);
         }
         return total;
+    }
+
+    /**
+     * {@link #rowSumExpShifted} of a row of bfloat16 logits (2L halves per load, widened in registers as in
+     * {@link #bf16RowSumExp}): {@code Σ_c exp(x_c − m) − 1 = (k − 1) + rest} with the k elements equal to {@code m}
+     * counted apart, blocks of {@link #PLAIN_BLOCK} classes (8 terms per lane and accumulator), +∞ for a term whose
+     * exponent leaves the float range (the same integer maximum of the exps' bits). {@code classes ≥ 2L}.
+     */
+    private static double bf16RowSumExpShifted(short[] x, int xb, int classes, float m) {
+        int w = 2 * L;
+        FloatVector vm = FloatVector.broadcast(S, m);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        double rest = 0;
+        double count = 0;
+        for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
+            int end = Math.min(classes, c0 + PLAIN_BLOCK);
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = s0;
+            FloatVector k0 = s0; // the elements equal to m, counted per lane
+            IntVector nmax = IntVector.zero(SI); // the largest bits of the exps' n + EXP_SHIFTER
+            int c = c0;
+            for (; c + w <= end; c += w) {
+                IntVector iv = ShortVector.fromArray(SS, x, xb + c).reinterpretAsInts();
+                // ex45 = exp(iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex45a = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().sub(vm);
+                FloatVector ex45t = ex45a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex45n = ex45t.sub(EXP_SHIFTER);
+                FloatVector ex45r = ex45n.lanewise(VectorOperators.FMA, -LN2_LO, ex45n.lanewise(VectorOperators.FMA, -LN2_HI, ex45a));
+                FloatVector ex45q = ex45r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex45r, Q3)
+                        .lanewise(VectorOperators.FMA, ex45r, Q2).lanewise(VectorOperators.FMA, ex45r, Q1).lanewise(VectorOperators.FMA, ex45r, 1f);
+                FloatVector ex45 = ex45q.lanewise(VectorOperators.FMA, ex45r, 1f)
+                        .mul(ex45t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, ex45a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex45t.reinterpretAsInts());
+                VectorMask<Float> top45 = ex45a.compare(VectorOperators.EQ, 0f);
+                s0 = s0.add(ex45.blend(zero, top45));
+                k0 = k0.add(zero.blend(one, top45));
+                // ex46 = exp(iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats().sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex46a = iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats().sub(vm);
+                FloatVector ex46t = ex46a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex46n = ex46t.sub(EXP_SHIFTER);
+                FloatVector ex46r = ex46n.lanewise(VectorOperators.FMA, -LN2_LO, ex46n.lanewise(VectorOperators.FMA, -LN2_HI, ex46a));
+                FloatVector ex46q = ex46r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex46r, Q3)
+                        .lanewise(VectorOperators.FMA, ex46r, Q2).lanewise(VectorOperators.FMA, ex46r, Q1).lanewise(VectorOperators.FMA, ex46r, 1f);
+                FloatVector ex46 = ex46q.lanewise(VectorOperators.FMA, ex46r, 1f)
+                        .mul(ex46t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, ex46a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex46t.reinterpretAsInts());
+                VectorMask<Float> top46 = ex46a.compare(VectorOperators.EQ, 0f);
+                s1 = s1.add(ex46.blend(zero, top46));
+                k0 = k0.add(zero.blend(one, top46));
+            }
+            for (; c < end; c += w) {
+                // the overlapping last load: elements already counted (index < 2L − rem) become −∞ (exp 0, not counted)
+                float first = (float) (w - Math.min(w, classes - c));
+                IntVector iv = ShortVector.fromArray(SS, x, xb + classes - w).reinterpretAsInts();
+                // ex47 = exp(iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().sub(vm).blend(NEG_INF, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.LT, first))): VectorMath.expNonPositive written out
+                FloatVector ex47a = iv.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().sub(vm).blend(NEG_INF, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.LT, first));
+                FloatVector ex47t = ex47a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex47n = ex47t.sub(EXP_SHIFTER);
+                FloatVector ex47r = ex47n.lanewise(VectorOperators.FMA, -LN2_LO, ex47n.lanewise(VectorOperators.FMA, -LN2_HI, ex47a));
+                FloatVector ex47q = ex47r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex47r, Q3)
+                        .lanewise(VectorOperators.FMA, ex47r, Q2).lanewise(VectorOperators.FMA, ex47r, Q1).lanewise(VectorOperators.FMA, ex47r, 1f);
+                FloatVector ex47 = ex47q.lanewise(VectorOperators.FMA, ex47r, 1f)
+                        .mul(ex47t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, ex47a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex47t.reinterpretAsInts());
+                VectorMask<Float> top47 = ex47a.compare(VectorOperators.EQ, 0f);
+                s0 = s0.add(ex47.blend(zero, top47));
+                k0 = k0.add(zero.blend(one, top47));
+                // ex48 = exp(iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats().sub(vm).blend(NEG_INF, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.LT, first))): VectorMath.expNonPositive written out
+                FloatVector ex48a = iv.lanewise(VectorOperators.AND, 0xffff0000).reinterpretAsFloats().sub(vm).blend(NEG_INF, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.LT, first));
+                FloatVector ex48t = ex48a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex48n = ex48t.sub(EXP_SHIFTER);
+                FloatVector ex48r = ex48n.lanewise(VectorOperators.FMA, -LN2_LO, ex48n.lanewise(VectorOperators.FMA, -LN2_HI, ex48a));
+                FloatVector ex48q = ex48r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex48r, Q3)
+                        .lanewise(VectorOperators.FMA, ex48r, Q2).lanewise(VectorOperators.FMA, ex48r, Q1).lanewise(VectorOperators.FMA, ex48r, 1f);
+                FloatVector ex48 = ex48q.lanewise(VectorOperators.FMA, ex48r, 1f)
+                        .mul(ex48t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, ex48a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex48t.reinterpretAsInts());
+                VectorMask<Float> top48 = ex48a.compare(VectorOperators.EQ, 0f);
+                s1 = s1.add(ex48.blend(zero, top48));
+                k0 = k0.add(zero.blend(one, top48));
+            }
+            if (nmax.reduceLanes(VectorOperators.MAX) > EXP_MAX_BITS) {
+                return Double.POSITIVE_INFINITY; // as rowSumExpShifted
+            }
+            rest += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            count += k0.reduceLanes(VectorOperators.ADD);
+        }
+        return (count - 1) + rest;
+    }
+
+    /**
+     * {@link #rowSumExpShifted} of a row of float16 logits (2L halves per load, widened in registers as in
+     * {@link #f16RowSumExp}): {@code Σ_c exp(x_c − m) − 1 = (k − 1) + rest} with the k elements equal to {@code m}
+     * counted apart, blocks of {@link #PLAIN_BLOCK} classes (8 terms per lane and accumulator), +∞ for a term whose
+     * exponent leaves the float range (the same integer maximum of the exps' bits). {@code classes ≥ 2L}.
+     */
+    private static double f16RowSumExpShifted(short[] x, int xb, int classes, float m) {
+        int w = 2 * L;
+        FloatVector vm = FloatVector.broadcast(S, m);
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        double rest = 0;
+        double count = 0;
+        for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
+            int end = Math.min(classes, c0 + PLAIN_BLOCK);
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = s0;
+            FloatVector k0 = s0; // the elements equal to m, counted per lane
+            IntVector nmax = IntVector.zero(SI); // the largest bits of the exps' n + EXP_SHIFTER
+            int c = c0;
+            for (; c + w <= end; c += w) {
+                IntVector iv = ShortVector.fromArray(SS, x, xb + c).reinterpretAsInts();
+                IntVector hlo = iv.lanewise(VectorOperators.AND, 0xffff);
+                IntVector hloem = hlo.lanewise(VectorOperators.AND, 0x7fff);
+                IntVector hlobits = hloem.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(hloem.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), hloem.compare(VectorOperators.GE, 0x7c00));
+                // ex49 = exp(hlobits.lanewise(VectorOperators.OR, hlo.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex49a = hlobits.lanewise(VectorOperators.OR, hlo.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm);
+                FloatVector ex49t = ex49a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex49n = ex49t.sub(EXP_SHIFTER);
+                FloatVector ex49r = ex49n.lanewise(VectorOperators.FMA, -LN2_LO, ex49n.lanewise(VectorOperators.FMA, -LN2_HI, ex49a));
+                FloatVector ex49q = ex49r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex49r, Q3)
+                        .lanewise(VectorOperators.FMA, ex49r, Q2).lanewise(VectorOperators.FMA, ex49r, Q1).lanewise(VectorOperators.FMA, ex49r, 1f);
+                FloatVector ex49 = ex49q.lanewise(VectorOperators.FMA, ex49r, 1f)
+                        .mul(ex49t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, ex49a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex49t.reinterpretAsInts());
+                VectorMask<Float> top49 = ex49a.compare(VectorOperators.EQ, 0f);
+                s0 = s0.add(ex49.blend(zero, top49));
+                k0 = k0.add(zero.blend(one, top49));
+                IntVector hhi = iv.lanewise(VectorOperators.LSHR, 16);
+                IntVector hhiem = hhi.lanewise(VectorOperators.AND, 0x7fff);
+                IntVector hhibits = hhiem.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(hhiem.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), hhiem.compare(VectorOperators.GE, 0x7c00));
+                // ex50 = exp(hhibits.lanewise(VectorOperators.OR, hhi.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm)): VectorMath.expNonPositive written out
+                FloatVector ex50a = hhibits.lanewise(VectorOperators.OR, hhi.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm);
+                FloatVector ex50t = ex50a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex50n = ex50t.sub(EXP_SHIFTER);
+                FloatVector ex50r = ex50n.lanewise(VectorOperators.FMA, -LN2_LO, ex50n.lanewise(VectorOperators.FMA, -LN2_HI, ex50a));
+                FloatVector ex50q = ex50r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex50r, Q3)
+                        .lanewise(VectorOperators.FMA, ex50r, Q2).lanewise(VectorOperators.FMA, ex50r, Q1).lanewise(VectorOperators.FMA, ex50r, 1f);
+                FloatVector ex50 = ex50q.lanewise(VectorOperators.FMA, ex50r, 1f)
+                        .mul(ex50t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, ex50a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex50t.reinterpretAsInts());
+                VectorMask<Float> top50 = ex50a.compare(VectorOperators.EQ, 0f);
+                s1 = s1.add(ex50.blend(zero, top50));
+                k0 = k0.add(zero.blend(one, top50));
+            }
+            for (; c < end; c += w) {
+                // the overlapping last load: elements already counted (index < 2L − rem) become −∞ (exp 0, not counted)
+                float first = (float) (w - Math.min(w, classes - c));
+                IntVector iv = ShortVector.fromArray(SS, x, xb + classes - w).reinterpretAsInts();
+                IntVector hlo = iv.lanewise(VectorOperators.AND, 0xffff);
+                IntVector hloem = hlo.lanewise(VectorOperators.AND, 0x7fff);
+                IntVector hlobits = hloem.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(hloem.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), hloem.compare(VectorOperators.GE, 0x7c00));
+                // ex51 = exp(hlobits.lanewise(VectorOperators.OR, hlo.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm).blend(NEG_INF, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.LT, first))): VectorMath.expNonPositive written out
+                FloatVector ex51a = hlobits.lanewise(VectorOperators.OR, hlo.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm).blend(NEG_INF, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.LT, first));
+                FloatVector ex51t = ex51a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex51n = ex51t.sub(EXP_SHIFTER);
+                FloatVector ex51r = ex51n.lanewise(VectorOperators.FMA, -LN2_LO, ex51n.lanewise(VectorOperators.FMA, -LN2_HI, ex51a));
+                FloatVector ex51q = ex51r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex51r, Q3)
+                        .lanewise(VectorOperators.FMA, ex51r, Q2).lanewise(VectorOperators.FMA, ex51r, Q1).lanewise(VectorOperators.FMA, ex51r, 1f);
+                FloatVector ex51 = ex51q.lanewise(VectorOperators.FMA, ex51r, 1f)
+                        .mul(ex51t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, ex51a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex51t.reinterpretAsInts());
+                VectorMask<Float> top51 = ex51a.compare(VectorOperators.EQ, 0f);
+                s0 = s0.add(ex51.blend(zero, top51));
+                k0 = k0.add(zero.blend(one, top51));
+                IntVector hhi = iv.lanewise(VectorOperators.LSHR, 16);
+                IntVector hhiem = hhi.lanewise(VectorOperators.AND, 0x7fff);
+                IntVector hhibits = hhiem.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                        .blend(hhiem.lanewise(VectorOperators.LSHL, 13).lanewise(VectorOperators.OR, 0x7f800000), hhiem.compare(VectorOperators.GE, 0x7c00));
+                // ex52 = exp(hhibits.lanewise(VectorOperators.OR, hhi.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm).blend(NEG_INF, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.LT, first))): VectorMath.expNonPositive written out
+                FloatVector ex52a = hhibits.lanewise(VectorOperators.OR, hhi.lanewise(VectorOperators.AND, 0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().sub(vm).blend(NEG_INF, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.LT, first));
+                FloatVector ex52t = ex52a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex52n = ex52t.sub(EXP_SHIFTER);
+                FloatVector ex52r = ex52n.lanewise(VectorOperators.FMA, -LN2_LO, ex52n.lanewise(VectorOperators.FMA, -LN2_HI, ex52a));
+                FloatVector ex52q = ex52r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex52r, Q3)
+                        .lanewise(VectorOperators.FMA, ex52r, Q2).lanewise(VectorOperators.FMA, ex52r, Q1).lanewise(VectorOperators.FMA, ex52r, 1f);
+                FloatVector ex52 = ex52q.lanewise(VectorOperators.FMA, ex52r, 1f)
+                        .mul(ex52t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, ex52a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex52t.reinterpretAsInts());
+                VectorMask<Float> top52 = ex52a.compare(VectorOperators.EQ, 0f);
+                s1 = s1.add(ex52.blend(zero, top52));
+                k0 = k0.add(zero.blend(one, top52));
+            }
+            if (nmax.reduceLanes(VectorOperators.MAX) > EXP_MAX_BITS) {
+                return Double.POSITIVE_INFINITY; // as rowSumExpShifted
+            }
+            rest += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            count += k0.reduceLanes(VectorOperators.ADD);
+        }
+        return (count - 1) + rest;
     }
 
     // =====================================================================================================

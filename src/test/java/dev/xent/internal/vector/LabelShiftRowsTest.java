@@ -160,6 +160,42 @@ class LabelShiftRowsTest {
         }
     }
 
+    /**
+     * The label at every position (the first or second vector of a pair, the overlapping last load, either side of a
+     * block's end): its own term is counted apart exactly once and no other element is dropped or counted twice
+     * (either would move {@code C − 1} by one, far beyond 1e-6 relative), and a tie with the label's logit adds 1.
+     */
+    @Test
+    void everyLabelPositionCountsItsOwnTermApart() {
+        int block = VectorKernels.PLAIN_BLOCK;
+        for (int c : new int[] {3 * L, 3 * L + 1, 100, block + L + 3, 2 * block - 1}) {
+            float gap = 20f;
+            float[] x = new float[c * c];
+            int[] y = new int[c];
+            for (int r = 0; r < c; r++) {
+                y[r] = r;
+                x[r * c + r] = gap;
+            }
+            float[] got = new float[c];
+            Layout xl = Layout.rows(c, c);
+            VectorKernels.INSTANCE.sparseSoftmaxCrossEntropy(x, xl, y, Layout.rowsOf(xl), got, Layout.rowsOf(xl));
+            double want = Math.log1p((c - 1) * Math.exp(-(double) gap));
+            for (int r = 0; r < c; r++) {
+                double rel = Math.abs(got[r] - want) / want;
+                assertTrue(rel <= 1e-6, "C = " + c + ", label " + r + ": got " + got[r] + ", exact " + want);
+            }
+            // a tie: the label's logit also at the next class
+            for (int r = 0; r < c; r++) {
+                x[r * c + (r + 1) % c] = gap;
+            }
+            VectorKernels.INSTANCE.sparseSoftmaxCrossEntropy(x, xl, y, Layout.rowsOf(xl), got, Layout.rowsOf(xl));
+            double tie = Math.log(2 + (c - 2) * Math.exp(-(double) gap));
+            for (int r = 0; r < c; r++) {
+                assertEquals(tie, got[r], 2e-6 * tie, "C = " + c + ", label " + r + " tied with the next class");
+            }
+        }
+    }
+
     /** Every logit {@code v} except the label's (class 0), which is 0. */
     static float[] fill(int c, float v) {
         float[] row = new float[c];
