@@ -79,6 +79,12 @@ public final class VectorKernels extends ScalarKernels {
     static final int PLAIN_BLOCK = 16 * L;
 
     /**
+     * Rows of sparse softmax CE with at least this many classes sum the other classes' terms without counting ties
+     * ({@link #rowSumExpOthers}); shorter rows count them ({@link #rowSumExpShifted}). 512 at 16 lanes.
+     */
+    static final int OTHERS_MIN_CLASSES = 2 * PLAIN_BLOCK;
+
+    /**
      * Classes whose loss terms (dense softmax, categorical CE, sigmoid and binary means) are summed in one float
      * accumulator before the sum goes to double: 8 additions per lane at every width.
      */
@@ -944,12 +950,13 @@ public final class VectorKernels extends ScalarKernels {
 
     /**
      * Sparse softmax CE along contiguous classes, {@code classes ≥ L}, in groups of L rows: one pass per row, the sum
-     * {@code d = Σ exp(x_c − x_y) ≥ 1} shifted by the label's logit ({@link #rowSumExpShifted}; no maximum pass, which
+     * {@code d = Σ exp(x_c − x_y) ≥ 1} shifted by the label's logit ({@link #rowSumExpShifted}, from
+     * {@link #OTHERS_MIN_CLASSES} classes {@link #rowSumExpOthers}; no maximum pass, which
      * with its lane reduction was 10–30 % of a row of 100 to 1000 classes), then the L losses {@code log d} in one
      * vector, with the float log1p of {@code d − 1} for {@code d < 2} and the float log of {@code d} above
      * ({@link VectorMath#log1pUnit}, {@link VectorMath#logNormal}; {@code Math.log} per row was about 15 % of a row of
      * 100 classes). The elements equal to {@code x_y} are counted apart and {@code d − 1 = (k − 1) + rest} comes in
-     * double: below {@code d = 2} the label holds the maximum alone (a confident row, whose loss may be 1e-9) and
+     * double (from {@link #OTHERS_MIN_CLASSES} classes only the label's own term is left out): below {@code d = 2} the label holds the maximum alone (a confident row, whose loss may be 1e-9) and
      * {@code log1p(rest)} keeps its relative precision; from {@code d = 2} the loss exceeds log 2. A row with a logit
      * more than about 85.2 above its label's ({@code d − 1} above {@link #SHIFTED_SUM_LIMIT}; from 88.38 the exp's
      * exponent check), +∞, −∞ at the label, or NaN takes two passes shifted by its maximum {@code m} ({@link #rowMax};
@@ -981,8 +988,11 @@ public final class VectorKernels extends ScalarKernels {
                         xb = 0;
                         xr = logitRow;
                     }
-                    float xy = xr[xb + y[yl.rowIndex(r0 + i)]];
-                    u = rowSumExpShifted(xr, xb, classes, xy);
+                    int label = y[yl.rowIndex(r0 + i)];
+                    float xy = xr[xb + label];
+                    u = classes < OTHERS_MIN_CLASSES ? rowSumExpShifted(xr, xb, classes, xy)
+                            : Math.abs(xy) <= Float.MAX_VALUE ? rowSumExpOthers(xr, xb, classes, label)
+                            : Double.NaN; // a non-finite label: two passes
                     if (u <= SHIFTED_SUM_LIMIT) {
                         d = u + 1;
                     } else {
@@ -1326,6 +1336,129 @@ public final class VectorKernels extends ScalarKernels {
             count += k0.reduceLanes(VectorOperators.ADD);
         }
         return (count - 1) + rest;
+    }
+
+    /**
+     * {@link #rowSumExpShifted} for rows of at least {@link #OTHERS_MIN_CLASSES} classes: shifted by the logit
+     * {@code m = x[xb + y]} of the row's label {@code y}, without the label's own term,
+     * {@code Σ_{c ≠ y} exp(x[xb + c] − m) = d − 1}. Only the label's own term needs to stay out of the float lanes for
+     * a confident row's precision (its exact 1 would round the others at 2^−24); another element equal to {@code m}
+     * makes {@code d − 1 ≥ 1} and the loss at least log 2, so ties are added like any term instead of being counted
+     * (a compare, two blends and an add per vector fewer than {@link #rowSumExpShifted}: on JDK 17 1.1–1.3× faster at
+     * C ≥ 1000; on JDK 25 the same at C ≥ 1000 and slower at C = 100, where the loops before and after the label's pair
+     * end at a different place in every row: BENCHMARKS, ninth round). The label's pair of vectors is taken one
+     * vector at a time with the label's lane −∞, as is the overlapping last load with the lanes already counted;
+     * every other vector is a plain load, exp and add. Sequential loops: one loop around the label's vectors boxed the
+     * accumulators on JDK 17. {@code m} must be finite (the caller takes a non-finite label in two passes). The
+     * exponent check, the +∞ and NaN results, the blocks and the error bound are those of {@link #rowSumExpShifted}.
+     */
+    static double rowSumExpOthers(float[] x, int xb, int classes, int y) {
+        FloatVector vm = FloatVector.broadcast(S, x[xb + y]);
+        double total = 0;
+        for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
+            int end = Math.min(classes, c0 + PLAIN_BLOCK);
+            // the start of the label's pair of vectors in this block, or the block's end
+            int labelPair = y >= c0 && y < end ? y - (y - c0) % (2 * L) : end;
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = s0;
+            IntVector nmax = IntVector.zero(SI); // the largest bits of the exps' n + EXP_SHIFTER (one float exponent)
+            int c = c0;
+            for (; c + 2 * L <= labelPair; c += 2 * L) {
+                FloatVector a1 = FloatVector.fromArray(S, x, xb + c).sub(vm);
+                // ex1 = exp(a1): VectorMath.expNonPositive written out
+                                FloatVector ex1t = a1.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex1n = ex1t.sub(EXP_SHIFTER);
+                FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, a1));
+                FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
+                        .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
+                FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f)
+                        .mul(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, a1.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex1t.reinterpretAsInts());
+                s0 = s0.add(ex1);
+                FloatVector a2 = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
+                // ex2 = exp(a2): VectorMath.expNonPositive written out
+                                FloatVector ex2t = a2.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex2n = ex2t.sub(EXP_SHIFTER);
+                FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, a2));
+                FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
+                        .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
+                FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f)
+                        .mul(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, a2.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex2t.reinterpretAsInts());
+                s1 = s1.add(ex2);
+            }
+            // the label's pair, one vector at a time (its lane −∞; lanes of an overlapping last load already counted −∞)
+            for (int to = Math.min(end, labelPair + 2 * L); c < to; c += L) {
+                int k = Math.min(c, classes - L);
+                FloatVector lane = FloatVector.fromArray(S, IOTA, 0);
+                FloatVector a3 = FloatVector.fromArray(S, x, xb + k).sub(vm).blend(NEG_INF, lane.compare(VectorOperators.LT, (float) (c - k)))
+                        .blend(NEG_INF, lane.compare(VectorOperators.EQ, (float) (y - k)));
+                // ex3 = exp(a3): VectorMath.expNonPositive written out
+                                FloatVector ex3t = a3.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex3n = ex3t.sub(EXP_SHIFTER);
+                FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, a3));
+                FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
+                        .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
+                FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f)
+                        .mul(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, a3.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex3t.reinterpretAsInts());
+                s0 = s0.add(ex3);
+            }
+            for (; c + 2 * L <= end; c += 2 * L) {
+                FloatVector a4 = FloatVector.fromArray(S, x, xb + c).sub(vm);
+                // ex4 = exp(a4): VectorMath.expNonPositive written out
+                                FloatVector ex4t = a4.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex4n = ex4t.sub(EXP_SHIFTER);
+                FloatVector ex4r = ex4n.lanewise(VectorOperators.FMA, -LN2_LO, ex4n.lanewise(VectorOperators.FMA, -LN2_HI, a4));
+                FloatVector ex4q = ex4r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex4r, Q3)
+                        .lanewise(VectorOperators.FMA, ex4r, Q2).lanewise(VectorOperators.FMA, ex4r, Q1).lanewise(VectorOperators.FMA, ex4r, 1f);
+                FloatVector ex4 = ex4q.lanewise(VectorOperators.FMA, ex4r, 1f)
+                        .mul(ex4t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, a4.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex4t.reinterpretAsInts());
+                s0 = s0.add(ex4);
+                FloatVector a5 = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
+                // ex5 = exp(a5): VectorMath.expNonPositive written out
+                                FloatVector ex5t = a5.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex5n = ex5t.sub(EXP_SHIFTER);
+                FloatVector ex5r = ex5n.lanewise(VectorOperators.FMA, -LN2_LO, ex5n.lanewise(VectorOperators.FMA, -LN2_HI, a5));
+                FloatVector ex5q = ex5r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex5r, Q3)
+                        .lanewise(VectorOperators.FMA, ex5r, Q2).lanewise(VectorOperators.FMA, ex5r, Q1).lanewise(VectorOperators.FMA, ex5r, 1f);
+                FloatVector ex5 = ex5q.lanewise(VectorOperators.FMA, ex5r, 1f)
+                        .mul(ex5t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, a5.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex5t.reinterpretAsInts());
+                s1 = s1.add(ex5);
+            }
+            // the block's last vector (an overlapping last load: the lanes already counted −∞)
+            for (; c < end; c += L) {
+                int k = Math.min(c, classes - L);
+                FloatVector lane = FloatVector.fromArray(S, IOTA, 0);
+                FloatVector a6 = FloatVector.fromArray(S, x, xb + k).sub(vm).blend(NEG_INF, lane.compare(VectorOperators.LT, (float) (c - k)))
+                        .blend(NEG_INF, lane.compare(VectorOperators.EQ, (float) (y - k)));
+                // ex6 = exp(a6): VectorMath.expNonPositive written out
+                                FloatVector ex6t = a6.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+                FloatVector ex6n = ex6t.sub(EXP_SHIFTER);
+                FloatVector ex6r = ex6n.lanewise(VectorOperators.FMA, -LN2_LO, ex6n.lanewise(VectorOperators.FMA, -LN2_HI, a6));
+                FloatVector ex6q = ex6r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex6r, Q3)
+                        .lanewise(VectorOperators.FMA, ex6r, Q2).lanewise(VectorOperators.FMA, ex6r, Q1).lanewise(VectorOperators.FMA, ex6r, 1f);
+                FloatVector ex6 = ex6q.lanewise(VectorOperators.FMA, ex6r, 1f)
+                        .mul(ex6t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                        .blend(0f, a6.compare(VectorOperators.LT, EXP_UNDERFLOW));
+                nmax = nmax.max(ex6t.reinterpretAsInts());
+                s0 = s0.add(ex6);
+            }
+            if (nmax.reduceLanes(VectorOperators.MAX) > EXP_MAX_BITS) {
+                // n above 127: 2^n does not fit the exponent (a logit more than 127.5·ln 2 ≈ 88.38 above m, +∞, or a
+                // NaN with the sign bit clear; other NaNs reach the sum)
+                return Double.POSITIVE_INFINITY;
+            }
+            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+        }
+        return total;
     }
 
     /** {@code Σ_c p[pb + c]}, {@code classes ≥ L}, summed as {@link #rowSumExp}. */

@@ -68,12 +68,17 @@ class LabelShiftRowsTest {
     /** Sums above the limit (many logits 80–88 above the label's) and non-finite logits, in and beside the label. */
     @Test
     void largeSumsAndNonFiniteLogits() {
-        int c = 100;
+        for (int c : new int[] {100, VectorKernels.OTHERS_MIN_CLASSES + 5}) {
+            largeSumsAndNonFiniteLogits(c);
+        }
+    }
+
+    static void largeSumsAndNonFiniteLogits(int c) {
         float[][] rowsOf = {
                 fill(c, 85f), fill(c, 87.5f), fill(c, 80f), fill(c, 88.3f),
                 with(c, 5, Float.POSITIVE_INFINITY), with(c, 5, Float.NEGATIVE_INFINITY), with(c, 5, Float.NaN),
                 with(c, 0, Float.POSITIVE_INFINITY), with(c, 0, Float.NEGATIVE_INFINITY), with(c, 0, Float.NaN),
-                with(c, 99, Float.NEGATIVE_INFINITY), fill(c, Float.NEGATIVE_INFINITY)};
+                with(c, c - 1, Float.NEGATIVE_INFINITY), fill(c, Float.NEGATIVE_INFINITY)};
         int rows = rowsOf.length;
         float[] x = new float[rows * c];
         int[] y = new int[rows];
@@ -81,7 +86,7 @@ class LabelShiftRowsTest {
             System.arraycopy(rowsOf[r], 0, x, r * c, c);
             y[r] = 0;
         }
-        check(x, y, rows, c, "C = 100");
+        check(x, y, rows, c, "C = " + c);
     }
 
     /**
@@ -168,7 +173,8 @@ class LabelShiftRowsTest {
     @Test
     void everyLabelPositionCountsItsOwnTermApart() {
         int block = VectorKernels.PLAIN_BLOCK;
-        for (int c : new int[] {3 * L, 3 * L + 1, 100, block + L + 3, 2 * block - 1}) {
+        // below OTHERS_MIN_CLASSES the ties are counted (rowSumExpShifted), from it the label's term is left out
+        for (int c : new int[] {3 * L, 3 * L + 1, 100, block + L + 3, 2 * block - 1, 2 * block, 2 * block + 2 * L + 1, 4 * block + 3}) {
             float gap = 20f;
             float[] x = new float[c * c];
             int[] y = new int[c];
