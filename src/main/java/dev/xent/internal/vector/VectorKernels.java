@@ -956,8 +956,9 @@ public final class VectorKernels extends ScalarKernels {
      * vector, with the float log1p of {@code d − 1} for {@code d < 2} and the float log of {@code d} above
      * ({@link VectorMath#log1pUnit}, {@link VectorMath#logNormal}; {@code Math.log} per row was about 15 % of a row of
      * 100 classes). The elements equal to {@code x_y} are counted apart and {@code d − 1 = (k − 1) + rest} comes in
-     * double (from {@link #OTHERS_MIN_CLASSES} classes only the label's own term is left out): below {@code d = 2} the label holds the maximum alone (a confident row, whose loss may be 1e-9) and
-     * {@code log1p(rest)} keeps its relative precision; from {@code d = 2} the loss exceeds log 2. A row with a logit
+     * double (from {@link #OTHERS_MIN_CLASSES} classes only the label's own term is left out): below {@code d = 2}
+     * the label holds the maximum alone (a confident row, whose loss may be 1e-9) and {@code log1p(rest)} keeps its
+     * relative precision; from {@code d = 2} the loss exceeds log 2. A row with a logit
      * more than about 85.2 above its label's ({@code d − 1} above {@link #SHIFTED_SUM_LIMIT}; from 88.38 the exp's
      * exponent check), +∞, −∞ at the label, or NaN takes two passes shifted by its maximum {@code m} ({@link #rowMax};
      * loss {@code (m − x_y) + log d}, the sum by {@link #rowSumExp}; these rows are rare, and the plain sum they took

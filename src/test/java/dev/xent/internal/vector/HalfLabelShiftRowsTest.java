@@ -31,23 +31,10 @@ class HalfLabelShiftRowsTest {
     void logitsFarAboveTheLabelTakeTwoPasses() {
         for (HalfFloat format : HalfFloat.values()) {
             for (int c : CLASSES) {
-                SplittableRandom rnd = new SplittableRandom(c + 7L * format.ordinal());
-                int rows = GAPS.length * 4;
-                float[] x = new float[rows * c];
-                int[] y = new int[rows];
-                for (int r = 0; r < rows; r++) {
-                    for (int j = 0; j < c; j++) {
-                        x[r * c + j] = (float) rnd.nextGaussian();
-                    }
-                    y[r] = rnd.nextInt(c);
-                    // the far logit in the first load, the last (overlapping) one, a middle block, or beside the label
-                    int at = new int[] {0, c - 1, c / 2, (y[r] + 1) % c}[r % 4];
-                    if (at == y[r]) {
-                        at = (at + 2) % c;
-                    }
-                    x[r * c + y[r]] = -3f;
-                    x[r * c + at] = -3f + GAPS[r / 4]; // rounded to the format below: 85.37 becomes 85.5 in bfloat16
-                }
+                int[] y = new int[GAPS.length * 4];
+                // rounded to the format in check: a far logit of 85.37 becomes 85.5 in bfloat16
+                float[] x = LabelShiftRowsTest.farRows(c, new SplittableRandom(c + 7L * format.ordinal()), y);
+                int rows = y.length;
                 check(format, x, y, rows, c, format + ", C = " + c);
             }
         }

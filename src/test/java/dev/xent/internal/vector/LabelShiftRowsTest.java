@@ -43,26 +43,32 @@ class LabelShiftRowsTest {
     @Test
     void logitsFarAboveTheLabelTakeTwoPasses() {
         for (int c : new int[] {3 * L, 3 * L + 1, 100, 16 * L + 3, 1000}) {
-            SplittableRandom rnd = new SplittableRandom(c);
-            int rows = GAPS.length * 4;
-            float[] x = new float[rows * c];
-            int[] y = new int[rows];
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < c; j++) {
-                    x[r * c + j] = (float) rnd.nextGaussian();
-                }
-                y[r] = rnd.nextInt(c);
-                float gap = GAPS[r / 4];
-                // the far logit in the first vector, the last (overlapping) one, a middle block, or beside the label
-                int at = new int[] {0, c - 1, c / 2, (y[r] + 1) % c}[r % 4];
-                if (at == y[r]) {
-                    at = (at + 2) % c;
-                }
-                x[r * c + y[r]] = -3f;
-                x[r * c + at] = -3f + gap;
-            }
-            check(x, y, rows, c, "C = " + c);
+            int[] y = new int[GAPS.length * 4];
+            float[] x = farRows(c, new SplittableRandom(c), y);
+            check(x, y, y.length, c, "C = " + c);
         }
+    }
+
+    /**
+     * {@code 4·GAPS.length} rows of C classes, N(0, 1) logits, the label's −3 and one logit {@code GAPS[r / 4]} above
+     * it: in the first vector, the last (overlapping) one, a middle block, or beside the label. Fills {@code y}.
+     */
+    static float[] farRows(int c, SplittableRandom rnd, int[] y) {
+        int rows = y.length;
+        float[] x = new float[rows * c];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < c; j++) {
+                x[r * c + j] = (float) rnd.nextGaussian();
+            }
+            y[r] = rnd.nextInt(c);
+            int at = new int[] {0, c - 1, c / 2, (y[r] + 1) % c}[r % 4];
+            if (at == y[r]) {
+                at = (at + 2) % c;
+            }
+            x[r * c + y[r]] = -3f;
+            x[r * c + at] = -3f + GAPS[r / 4];
+        }
+        return x;
     }
 
     /** Sums above the limit (many logits 80–88 above the label's) and non-finite logits, in and beside the label. */
