@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Sparse softmax cross-entropy over a few huge rows (fewer rows than twice the parallelism, class axis last,
  * at least {@value #CLASS_CHUNK} classes per part) splits the class range instead: every part takes the maximum of
- * its chunk of {@value #CLASS_CHUNK} classes, then, with the row maximum, its {@code Σ exp(x − m)} in double; the
- * chunks are merged in class order. Chunk boundaries do not depend on the number of threads, so neither do the
+ * its chunk of {@value #CLASS_CHUNK} classes, then, with the row maximum, its {@code Σ exp(x − m)} in double, the
+ * elements equal to {@code m} counted apart and the first chunk holding {@code m} leaving one of them out, so that the
+ * chunks, merged in class order, give {@code d − 1}; the loss is {@code (m − x_label) + log1p(d − 1)}, which keeps a
+ * confident row's small loss to its relative precision. Chunk boundaries do not depend on the number of threads, so neither do the
  * results; they agree with the single-threaded op to float rounding, not bit for bit.
  *
  * <p>Below {@link #minElements()} elements (or with a parallelism of 1) a call stays on the calling thread and
@@ -251,6 +253,16 @@ public final class ParallelCrossEntropy {
         return parts;
     }
 
+    /** The first of {@code count} chunk maxima from {@code at} equal to the row's maximum {@code m}, −1 if none (NaN). */
+    private static int firstAtMax(float[] maxima, int at, int count, float m) {
+        for (int j = 0; j < count; j++) {
+            if (maxima[at + j] == m) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
     /** One huge row per few threads: chunk maxima, then chunk sums with the row maximum, merged in class order. */
     private void splitClasses(float[] x, Layout xl, int[] y, Layout yl, float[] out, Layout ol) {
         int rows = xl.rows();
@@ -273,16 +285,20 @@ public final class ParallelCrossEntropy {
         }
         runAll(rows * chunks, k -> {
             int r = k / chunks;
-            int c0 = (k % chunks) * CLASS_CHUNK;
-            sums[k] = kernels.sumExp(x, xl.rowIndex(r) + c0, Math.min(CLASS_CHUNK, classes - c0), rowMax[r]);
+            int j = k % chunks;
+            int c0 = j * CLASS_CHUNK;
+            // the first chunk that holds the row's maximum sums d_j − 1 (its exact 1 left out), so that the row's
+            // d − 1 = Σ_j of these keeps a confident row's small sum to its relative precision for log1p
+            int less = j == firstAtMax(maxima, r * chunks, chunks, rowMax[r]) ? 1 : 0;
+            sums[k] = kernels.sumExp(x, xl.rowIndex(r) + c0, Math.min(CLASS_CHUNK, classes - c0), rowMax[r], less);
         });
         for (int r = 0; r < rows; r++) {
-            double d = 0;
+            double u = firstAtMax(maxima, r * chunks, chunks, rowMax[r]) < 0 ? -1 : 0; // no chunk at m: only for NaN data
             for (int j = 0; j < chunks; j++) {
-                d += sums[r * chunks + j];
+                u += sums[r * chunks + j];
             }
             float m = rowMax[r];
-            out[ol.rowIndex(r)] = (float) ((m - x[xl.rowIndex(r) + y[yl.rowIndex(r)]]) + Math.log(d));
+            out[ol.rowIndex(r)] = (float) ((m - x[xl.rowIndex(r) + y[yl.rowIndex(r)]]) + Math.log1p(u));
         }
     }
 

@@ -59,8 +59,13 @@ public interface Kernels {
     /** The largest of {@code x[offset .. offset+length)}, NaN if any is NaN, {@code −inf} if {@code length == 0}. */
     float max(float[] x, int offset, int length);
 
-    /** {@code Σ exp(x[k] − m)} over {@code x[offset .. offset+length)}, returned in double. */
-    double sumExp(float[] x, int offset, int length, float m);
+    /**
+     * {@code Σ_i exp(x[i] − m) − less} over {@code x[offset .. offset+length)}, returned in double, with the
+     * {@code count} elements equal to {@code m} counted apart: {@code (count − less) + rest}. With {@code less = 1} and
+     * one such element the result is the others' sum {@code rest} to its relative precision, as a confident row's
+     * {@code log1p} needs ({@link dev.xent.ParallelCrossEntropy}'s class split).
+     */
+    double sumExp(float[] x, int offset, int length, float m, int less);
 
     // ---- losses with options, fused gradients -----------------------------------------------------------
     //

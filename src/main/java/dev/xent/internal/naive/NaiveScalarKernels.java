@@ -107,14 +107,14 @@ public class NaiveScalarKernels extends ScalarKernels {
         return m;
     }
 
-    /** {@code Σ exp(x − m)} in float, as the rest of this class. */
+    /** {@code Σ exp(x − m) − less} in float, as the rest of this class (no elements counted apart). */
     @Override
-    public double sumExp(float[] x, int offset, int length, float m) {
+    public double sumExp(float[] x, int offset, int length, float m, int less) {
         float s = 0f;
         for (int k = 0; k < length; k++) {
             s += exp(x[offset + k] - m);
         }
-        return s;
+        return s - less;
     }
 
     @Override

@@ -45,7 +45,7 @@ public final class ReferenceKernels implements Kernels {
                 rest += Math.exp(v);
             }
         }
-        double logd = Math.log(k) + Math.log1p(rest / k);
+        double logd = logCounted(k, rest);
         double loss = 0;
         for (int c = 0; c < classes; c++) {
             double tc = t[tb + c * ts];
@@ -56,17 +56,35 @@ public final class ReferenceKernels implements Kernels {
         return classes == 0 ? Double.NaN : (Double.isNaN(logd) ? Double.NaN : loss);
     }
 
-    /** {@code (m − x_y) + log Σ exp(x_c − m)}. */
+    /**
+     * {@code (m − x_y) + log Σ exp(x_c − m)}, the log as {@code log k + log1p(rest / k)} with the {@code k} elements
+     * equal to {@code m} counted apart: a confident row (the label alone at the maximum) gets {@code log1p(rest)},
+     * to its relative precision, where {@code log(1 + rest)} in double kept only about 1e-16 of it absolutely.
+     */
     public static double sparseSoftmaxRow(float[] x, int xb, int xs, int classes, int y) {
         double m = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {
             m = Math.max(m, x[xb + c * xs]);
         }
-        double d = 0;
+        double rest = 0;
+        int k = 0;
         for (int c = 0; c < classes; c++) {
-            d += Math.exp(x[xb + c * xs] - m);
+            double v = x[xb + c * xs] - m;
+            if (v == 0) {
+                k++;
+            } else {
+                rest += Math.exp(v);
+            }
         }
-        return (m - x[xb + y * xs]) + Math.log(d);
+        return (m - x[xb + y * xs]) + logCounted(k, rest);
+    }
+
+    /**
+     * {@code log(k + rest)} as {@code log k + log1p(rest / k)}; {@code log rest} for {@code k = 0} (no classes: −∞;
+     * NaN data or an infinite maximum, where {@code x − m} is NaN and so is {@code rest}: NaN).
+     */
+    public static double logCounted(int k, double rest) {
+        return k == 0 ? Math.log(rest) : Math.log(k) + Math.log1p(rest / k);
     }
 
     /** {@code max(x,0) − x·z + log1p(exp(−|x|))}. */
@@ -141,11 +159,17 @@ public final class ReferenceKernels implements Kernels {
             for (int c = 0; c < xl.classes(); c++) {
                 m = Math.max(m, format.toFloat(x[xb + c * xl.classStride()]));
             }
-            double d = 0;
+            double rest = 0;
+            int k = 0;
             for (int c = 0; c < xl.classes(); c++) {
-                d += Math.exp(format.toFloat(x[xb + c * xl.classStride()]) - m);
+                double v = format.toFloat(x[xb + c * xl.classStride()]) - m;
+                if (v == 0) {
+                    k++;
+                } else {
+                    rest += Math.exp(v);
+                }
             }
-            out[r] = (m - format.toFloat(x[xb + y[yl.rowIndex(r)] * xl.classStride()])) + Math.log(d);
+            out[r] = (m - format.toFloat(x[xb + y[yl.rowIndex(r)] * xl.classStride()])) + logCounted(k, rest);
         }
         return out;
     }
@@ -254,12 +278,18 @@ public final class ReferenceKernels implements Kernels {
     }
 
     @Override
-    public double sumExp(float[] x, int offset, int length, float m) {
-        double d = 0;
+    public double sumExp(float[] x, int offset, int length, float m, int less) {
+        double rest = 0;
+        int count = 0;
         for (int k = 0; k < length; k++) {
-            d += Math.exp((double) x[offset + k] - m);
+            double v = (double) x[offset + k] - m;
+            if (v == 0) {
+                count++;
+            } else {
+                rest += Math.exp(v);
+            }
         }
-        return d;
+        return (count - less) + rest;
     }
 
     // ---- losses with options (ReferenceOptions), rounded to float into the caller's layouts --------------

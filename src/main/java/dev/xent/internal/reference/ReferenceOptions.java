@@ -61,11 +61,18 @@ public final class ReferenceOptions {
                 xc[c] = cap(x[xb + c * xl.classStride()], p.softcap);
                 m = Math.max(m, xc[c]);
             }
-            double d = 0;
+            double rest = 0;
+            int k = 0;
             for (int c = 0; c < classes; c++) {
-                d += Math.exp(xc[c] - m);
+                double v = xc[c] - m;
+                if (v == 0) {
+                    k++;
+                } else {
+                    rest += Math.exp(v);
+                }
             }
-            double logd = Math.log(d);
+            double d = k + rest;
+            double logd = ReferenceKernels.logCounted(k, rest);
             double l = m + logd;
             if (Double.isNaN(m)) {
                 l = Double.NaN;
@@ -257,11 +264,18 @@ public final class ReferenceOptions {
             for (int c = 0; c < classes; c++) {
                 m = Math.max(m, cap(x[xb + c * xl.classStride()], softcap));
             }
-            double d = 0;
+            double rest = 0;
+            int k = 0;
             for (int c = 0; c < classes; c++) {
-                d += Math.exp(cap(x[xb + c * xl.classStride()], softcap) - m);
+                double v = cap(x[xb + c * xl.classStride()], softcap) - m;
+                if (v == 0) {
+                    k++;
+                } else {
+                    rest += Math.exp(v);
+                }
             }
-            double logd = Math.log(d);
+            double d = k + rest;
+            double logd = ReferenceKernels.logCounted(k, rest);
             if (what == 0) {
                 out[r] = m + logd;
                 continue;

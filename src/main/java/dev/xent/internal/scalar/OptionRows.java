@@ -63,19 +63,26 @@ public final class OptionRows {
                                    LossParams p, double k, float[] lse, int li, float[] grad, int gb, int gs) {
         float cap = p.softcap;
         float m = rowMax(x, xb, xs, classes, cap);
-        double d = 0;
+        double rest = 0;
+        int kCount = 0;
         double a = 0;
         double tsum = 0;
         for (int c = 0; c < classes; c++) {
             float xc = cap(x[xb + c * xs], cap);
-            d += Math.exp((double) xc - m);
+            double v = (double) xc - m;
+            if (v == 0) {
+                kCount++;
+            } else {
+                rest += Math.exp(v);
+            }
             double tc = target(p, classes, t, tb, ts, y, c);
             if (tc != 0) {
                 a += tc * ((double) m - xc);
                 tsum += tc;
             }
         }
-        double logd = Math.log(d);
+        double d = kCount + rest;
+        double logd = ScalarKernels.logCounted(kCount, rest);
         double l = m + logd;
         if (lse != null) {
             lse[li] = (float) l;
@@ -340,11 +347,18 @@ public final class OptionRows {
         for (int r = 0, rows = xl.rows(); r < rows; r++) {
             int xb = xl.rowIndex(r);
             float m = rowMax(x, xb, xs, classes, cap);
-            double d = 0;
+            double rest = 0;
+            int k = 0;
             for (int c = 0; c < classes; c++) {
-                d += Math.exp((double) cap(x[xb + c * xs], cap) - m);
+                double v = (double) cap(x[xb + c * xs], cap) - m;
+                if (v == 0) {
+                    k++;
+                } else {
+                    rest += Math.exp(v);
+                }
             }
-            double logd = Math.log(d);
+            double d = k + rest;
+            double logd = ScalarKernels.logCounted(k, rest);
             int ob = ol.rowIndex(r);
             if (what == 0) {
                 out[ob] = (float) (m + logd);

@@ -47,11 +47,17 @@ public class ScalarKernels implements Kernels {
             for (int c = 0; c < classes; c++) {
                 m = Math.max(m, format.toFloat(x[xb + c * xs]));
             }
-            double d = 0;
+            double rest = 0;
+            int k = 0;
             for (int c = 0; c < classes; c++) {
-                d += Math.exp(format.toFloat(x[xb + c * xs]) - m);
+                double v = (double) format.toFloat(x[xb + c * xs]) - m;
+                if (v == 0) {
+                    k++;
+                } else {
+                    rest += Math.exp(v);
+                }
             }
-            out[ol.rowIndex(r)] = (float) ((m - format.toFloat(x[xb + y[yl.rowIndex(r)] * xs])) + Math.log(d));
+            out[ol.rowIndex(r)] = (float) ((m - format.toFloat(x[xb + y[yl.rowIndex(r)] * xs])) + logCounted(k, rest));
         }
     }
 
@@ -85,12 +91,18 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
-    public double sumExp(float[] x, int offset, int length, float m) {
-        double d = 0;
+    public double sumExp(float[] x, int offset, int length, float m, int less) {
+        double rest = 0;
+        int count = 0;
         for (int k = 0; k < length; k++) {
-            d += Math.exp((double) x[offset + k] - m);
+            double v = (double) x[offset + k] - m;
+            if (v == 0) {
+                count++;
+            } else {
+                rest += Math.exp(v);
+            }
         }
-        return d;
+        return (count - less) + rest;
     }
 
     private static void elementwise(boolean probabilities, float[] x, Layout xl, float[] z, Layout zl, float eps,
@@ -201,7 +213,7 @@ public class ScalarKernels implements Kernels {
                 tsum += tc;
             }
         }
-        double logd = Math.log(k) + Math.log1p(rest / k);
+        double logd = logCounted(k, rest);
         double r = a + logd * tsum;
         if (Double.isNaN(r)) {
             // NaN data, or an infinite label at the maximum (inf·(m − x) = inf·0): the per-class form has no such
@@ -213,19 +225,37 @@ public class ScalarKernels implements Kernels {
                     r += tc * (((double) m - x[xb + c * xs]) + logd);
                 }
             }
-            r = Double.isNaN(logd) ? Double.NaN : r; // a NaN logit makes the row NaN, whatever the labels
+            r = Double.isNaN(logd) || classes == 0 ? Double.NaN : r; // a NaN logit makes the row NaN, whatever the labels
         }
         return (float) r;
     }
 
-    /** Sparse softmax cross-entropy of one row: {@code (m − x_y) + log Σ exp(x − m)}. */
+    /**
+     * Sparse softmax cross-entropy of one row: {@code (m − x_y) + log Σ exp(x − m)}, the elements equal to {@code m}
+     * counted apart as in {@link #softmaxRow}, so that a confident row's loss {@code log1p(rest)} keeps its relative
+     * precision.
+     */
     public static float sparseSoftmaxRow(float[] x, int xb, int xs, int classes, int y) {
         float m = max(x, xb, xs, classes);
-        double d = 0;
+        double rest = 0;
+        int k = 0;
         for (int c = 0; c < classes; c++) {
-            d += Math.exp((double) x[xb + c * xs] - m);
+            double v = (double) x[xb + c * xs] - m;
+            if (v == 0) {
+                k++;
+            } else {
+                rest += Math.exp(v);
+            }
         }
-        return (float) ((m - x[xb + y * xs]) + Math.log(d));
+        return (float) ((m - x[xb + y * xs]) + logCounted(k, rest));
+    }
+
+    /**
+     * {@code log(k + rest)} as {@code log k + log1p(rest / k)}, {@code k} the elements equal to the row's maximum;
+     * {@code log rest} for {@code k = 0} (no classes: −∞; NaN data or an infinite maximum: NaN).
+     */
+    public static double logCounted(int k, double rest) {
+        return k == 0 ? Math.log(rest) : Math.log(k) + Math.log1p(rest / k);
     }
 
     /** Mean over the classes of the sigmoid ({@code probabilities = false}) or binary cross-entropy of one row. */
