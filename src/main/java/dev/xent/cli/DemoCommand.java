@@ -6,6 +6,8 @@ import dev.xent.LossOptions;
 import dev.xent.Reduction;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +45,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--warmup-ms", defaultValue = "1000", paramLabel = "MS",
-            description = "warm-up per data set and backend before timing (default ${DEFAULT-VALUE}; the Vector API is very slow until C2 compiles it)")
+            description = "least warm-up per data set and backend before timing, extended up to 4x while the JIT still compiles (default ${DEFAULT-VALUE}; the Vector API is very slow until C2 compiles it)")
     long warmupMs;
 
     @Option(names = "--time-ms", defaultValue = "100", paramLabel = "MS", description = "timed run per data set and backend (default ${DEFAULT-VALUE})")
@@ -217,16 +219,29 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * Prediction elements per nanosecond of one loss computation (informational): warm up for
-     * {@code --warmup-ms} (so C2 compiles the kernels; the Vector API is very slow before that), then time
-     * at least one run and about {@code --time-ms}.
+     * {@code --warmup-ms} (so C2 compiles the kernels; the Vector API is very slow before that), and on, in quarters
+     * of it up to four times as long, while the JIT still finished compilations during the last quarter (the JVM's
+     * first rows often need more than a second, longer on a loaded machine); then time at least one run and about
+     * {@code --time-ms}.
      */
     private double throughput(LossJob job, CrossEntropy ops, float[] scratch) {
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < warmupMs * 1_000_000L) {
-            job.runInto(ops, scratch);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watchJit = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long quarter = warmupMs * 250_000L;
+        long jitMs = watchJit ? jit.getTotalCompilationTime() : 0;
+        for (int q = 0; q < 16 && quarter > 0; q++) {
+            long begin = System.nanoTime();
+            do {
+                job.runInto(ops, scratch);
+            } while (System.nanoTime() - begin < quarter);
+            long jitNow = watchJit ? jit.getTotalCompilationTime() : 0;
+            if (q >= 3 && jitNow == jitMs) {
+                break; // at least --warmup-ms, and no compilation finished in the last quarter
+            }
+            jitMs = jitNow;
         }
         int reps = 0;
-        start = System.nanoTime();
+        long start = System.nanoTime();
         long elapsed;
         do {
             job.runInto(ops, scratch);
