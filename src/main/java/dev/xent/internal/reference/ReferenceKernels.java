@@ -57,8 +57,8 @@ public final class ReferenceKernels implements Kernels {
     }
 
     /**
-     * {@code (m − x_y) + log Σ exp(x_c − m)}, the log as {@code log k + log1p(rest / k)} with the {@code k} elements
-     * equal to {@code m} counted apart: a confident row (the label alone at the maximum) gets {@code log1p(rest)},
+     * {@code (m − x_y) + log Σ exp(x_c − m)}, the log as {@code log1p((k − 1) + rest)} with the {@code k} elements
+     * equal to {@code m} counted apart ({@link #sumExpLess}): a confident row (the label alone at the maximum) gets {@code log1p(rest)},
      * to its relative precision, where {@code log(1 + rest)} in double kept only about 1e-16 of it absolutely.
      */
     public static double sparseSoftmaxRow(float[] x, int xb, int xs, int classes, int y) {
@@ -66,17 +66,7 @@ public final class ReferenceKernels implements Kernels {
         for (int c = 0; c < classes; c++) {
             m = Math.max(m, x[xb + c * xs]);
         }
-        double rest = 0;
-        int k = 0;
-        for (int c = 0; c < classes; c++) {
-            double v = x[xb + c * xs] - m;
-            if (v == 0) {
-                k++;
-            } else {
-                rest += Math.exp(v);
-            }
-        }
-        return (m - x[xb + y * xs]) + logCounted(k, rest);
+        return (m - x[xb + y * xs]) + Math.log1p(sumExpLess(x, xb, xs, classes, m, 1));
     }
 
     /**
@@ -279,10 +269,15 @@ public final class ReferenceKernels implements Kernels {
 
     @Override
     public double sumExp(float[] x, int offset, int length, float m, int less) {
+        return sumExpLess(x, offset, 1, length, m, less);
+    }
+
+    /** {@code (count − less) + rest} over a strided row, the elements equal to {@code m} counted apart (see {@link #sparseSoftmaxRow}). */
+    static double sumExpLess(float[] x, int xb, int xs, int classes, double m, int less) {
         double rest = 0;
         int count = 0;
-        for (int k = 0; k < length; k++) {
-            double v = (double) x[offset + k] - m;
+        for (int c = 0; c < classes; c++) {
+            double v = x[xb + c * xs] - m;
             if (v == 0) {
                 count++;
             } else {

@@ -92,10 +92,19 @@ public class ScalarKernels implements Kernels {
 
     @Override
     public double sumExp(float[] x, int offset, int length, float m, int less) {
+        return sumExpLess(x, offset, 1, length, m, less);
+    }
+
+    /**
+     * {@code Σ_c exp(x_c − m) − less} along a strided row, in double, the {@code count} elements equal to {@code m}
+     * counted apart: {@code (count − less) + rest}, so that with {@code less = 1} a confident row's {@code rest}
+     * keeps its relative precision.
+     */
+    static double sumExpLess(float[] x, int xb, int xs, int classes, float m, int less) {
         double rest = 0;
         int count = 0;
-        for (int k = 0; k < length; k++) {
-            double v = (double) x[offset + k] - m;
+        for (int c = 0; c < classes; c++) {
+            double v = (double) x[xb + c * xs] - m;
             if (v == 0) {
                 count++;
             } else {
@@ -231,23 +240,13 @@ public class ScalarKernels implements Kernels {
     }
 
     /**
-     * Sparse softmax cross-entropy of one row: {@code (m − x_y) + log Σ exp(x − m)}, the elements equal to {@code m}
-     * counted apart as in {@link #softmaxRow}, so that a confident row's loss {@code log1p(rest)} keeps its relative
+     * Sparse softmax cross-entropy of one row: {@code (m − x_y) + log Σ exp(x − m)}, the log as
+     * {@code log1p((k − 1) + rest)} with the elements equal to {@code m} counted apart ({@link #sumExpLess}), so that a confident row's loss {@code log1p(rest)} keeps its relative
      * precision.
      */
     public static float sparseSoftmaxRow(float[] x, int xb, int xs, int classes, int y) {
         float m = max(x, xb, xs, classes);
-        double rest = 0;
-        int k = 0;
-        for (int c = 0; c < classes; c++) {
-            double v = (double) x[xb + c * xs] - m;
-            if (v == 0) {
-                k++;
-            } else {
-                rest += Math.exp(v);
-            }
-        }
-        return (float) ((m - x[xb + y * xs]) + logCounted(k, rest));
+        return (float) ((m - x[xb + y * xs]) + Math.log1p(sumExpLess(x, xb, xs, classes, m, 1)));
     }
 
     /**
