@@ -129,6 +129,19 @@ public final class VectorKernels extends ScalarKernels {
     private static final float[] ODD = scaled(1);
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
     /** Lane j takes lane (2j) mod L, resp. (2j + 1) mod L: class 0 and class 1 of row j of a [N, 2] block. */
+    /**
+     * Lane {@code i} to lane {@code i XOR h}, {@code h = L/2, L/4, L/8, L/16} (for fewer lanes the later ones are not
+     * used): a vector added to each swap in turn holds the sum of its lanes, added in one fixed order, in every lane.
+     * The kernels sum their float lanes so instead of by {@code reduceLanes(ADD)}, whose order is left to the
+     * implementation (sequential in the Vector API's Java code and in JDK 17's C2, a tree in JDK 25's C2), so that a loss
+     * has the same bits interpreted and compiled (README, Determinism; {@code TierIndependentBitsTest}). Constants, so
+     * that C2 folds each shuffle (an array of shuffles walked in a loop cost 15–20 % at C = 100). Counts of maxima,
+     * exact in any order, keep {@code reduceLanes}.
+     */
+    private static final VectorShuffle<Float> SWAP_HALVES = laneSwap(2);
+    private static final VectorShuffle<Float> SWAP_QUARTERS = laneSwap(4);
+    private static final VectorShuffle<Float> SWAP_EIGHTHS = laneSwap(8);
+    private static final VectorShuffle<Float> SWAP_SIXTEENTHS = laneSwap(16);
     private static final VectorShuffle<Float> PAIR_FIRST = VectorShuffle.fromArray(S, pairLanes(0), 0);
     private static final VectorShuffle<Float> PAIR_SECOND = VectorShuffle.fromArray(S, pairLanes(1), 0);
 
@@ -178,6 +191,18 @@ public final class VectorKernels extends ScalarKernels {
             a[j] = j;
         }
         return a;
+    }
+
+    /** Lane {@code i} to lane {@code i XOR (L / parts)}; the identity when {@code parts > L}. */
+    private static VectorShuffle<Float> laneSwap(int parts) {
+        VectorSpecies<Float> species = chooseSpecies();
+        int lanes = species.length();
+        int h = lanes / parts;
+        int[] map = new int[lanes];
+        for (int j = 0; j < lanes; j++) {
+            map[j] = j ^ h;
+        }
+        return VectorShuffle.fromArray(species, map, 0);
     }
 
     private static int[] pairLanes(int add) {
@@ -302,6 +327,11 @@ public final class VectorKernels extends ScalarKernels {
 
     @Override
     public void sparseCategoricalCrossEntropy(float[] p, Layout pl, int[] y, Layout yl, float eps, float[] out, Layout ol) {
+        if (!(eps >= Float.MIN_NORMAL)) {
+            // as categoricalCrossEntropy: the vector log (logNormal) does not take 0 or subnormal probabilities
+            super.sparseCategoricalCrossEntropy(p, pl, y, yl, eps, out, ol);
+            return;
+        }
         if (!run(SPARSE_CATEGORICAL, p, pl, null, null, y, yl, eps, out, ol)) {
             super.sparseCategoricalCrossEntropy(p, pl, y, yl, eps, out, ol);
         }
@@ -479,7 +509,19 @@ public final class VectorKernels extends ScalarKernels {
                     acc = acc.add(FloatVector.zero(S).blend(gap, FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - Math.min(L, classes - c)))));
                 }
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            FloatVector lanes0 = acc;
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes0 = lanes0.add(lanes0.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes0 = lanes0.add(lanes0.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes0 = lanes0.add(lanes0.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes0 = lanes0.add(lanes0.rearrange(SWAP_SIXTEENTHS));
+            }
+            total += lanes0.lane(0);
         }
         return total;
     }
@@ -540,6 +582,7 @@ public final class VectorKernels extends ScalarKernels {
         if (softcap != 0f || xl.classStride() != 1 || ol.classStride() != 1 || classes < L) {
             return false;
         }
+        float[] tail = log ? null : SOFTMAX_TAIL.get();
         for (int r = 0, rows = xl.rows(); r < rows; r++) {
             int xb = xl.rowIndex(r);
             int ob = ol.rowIndex(r);
@@ -547,7 +590,7 @@ public final class VectorKernels extends ScalarKernels {
             if (log) {
                 writeLogSoftmaxRow(x, xb, classes, m, (float) logRowSumExp(x, xb, classes, m), out, ob);
             } else {
-                writeSoftmaxRow(x, xb, classes, m, (float) (1.0 / rowSumExp(x, xb, classes, m, 0)), out, ob);
+                writeSoftmaxRow(x, xb, classes, m, (float) (1.0 / rowSumExp(x, xb, classes, m, 0)), out, ob, tail);
             }
         }
         return true;
@@ -565,25 +608,19 @@ public final class VectorKernels extends ScalarKernels {
         last.intoArray(out, ob + classes - L);
     }
 
-    /** {@code out = exp(x − m)·(1/d)} along one contiguous row, as {@link #writeLogSoftmaxRow}. Separate methods keep each within C2's inlining budget. */
-    private static void writeSoftmaxRow(float[] x, int xb, int classes, float m, float invD, float[] out, int ob) {
+    /**
+     * {@code out = exp(x − m)·(1/d)} along one contiguous row. The overlapping last vector's logits are copied into
+     * {@code tail} (L floats) first, so that an output written over the logits does not change them, and computed after
+     * the loop: a vector computed before the loop and stored after it made C2 on JDK 17 leave the whole loop to the Vector
+     * API's Java code (6 MB per call at 256K logits). Separate methods keep each within C2's inlining budget.
+     */
+    private static void writeSoftmaxRow(float[] x, int xb, int classes, float m, float invD, float[] out, int ob,
+                                        float[] tail) {
         int bound = S.loopBound(classes);
-        FloatVector vm = FloatVector.broadcast(S, m);
-        FloatVector inv = FloatVector.broadcast(S, invD);
-        // ex5 = exp(FloatVector.fromArray(S, x, xb + classes - L).sub(vm)): VectorMath.expNonPositive written out
-        FloatVector ex5a = FloatVector.fromArray(S, x, xb + classes - L).sub(vm);
-        FloatVector ex5t = ex5a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
-        FloatVector ex5n = ex5t.sub(EXP_SHIFTER);
-        FloatVector ex5r = ex5n.lanewise(VectorOperators.FMA, -LN2_LO, ex5n.lanewise(VectorOperators.FMA, -LN2_HI, ex5a));
-        FloatVector ex5q = ex5r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex5r, Q3)
-                .lanewise(VectorOperators.FMA, ex5r, Q2).lanewise(VectorOperators.FMA, ex5r, Q1).lanewise(VectorOperators.FMA, ex5r, 1f);
-        FloatVector ex5 = ex5q.lanewise(VectorOperators.FMA, ex5r, 1f)
-                .mul(ex5t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                .blend(0f, ex5a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-        FloatVector last = ex5.mul(inv);
+        System.arraycopy(x, xb + classes - L, tail, 0, L);
         for (int c = 0; c < bound; c += L) {
-            // ex6 = exp(FloatVector.fromArray(S, x, xb + c).sub(vm)): VectorMath.expNonPositive written out
-            FloatVector ex6a = FloatVector.fromArray(S, x, xb + c).sub(vm);
+            // ex6 = exp(FloatVector.fromArray(S, x, xb + c).sub(m)): VectorMath.expNonPositive written out
+            FloatVector ex6a = FloatVector.fromArray(S, x, xb + c).sub(m);
             FloatVector ex6t = ex6a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
             FloatVector ex6n = ex6t.sub(EXP_SHIFTER);
             FloatVector ex6r = ex6n.lanewise(VectorOperators.FMA, -LN2_LO, ex6n.lanewise(VectorOperators.FMA, -LN2_HI, ex6a));
@@ -592,10 +629,23 @@ public final class VectorKernels extends ScalarKernels {
             FloatVector ex6 = ex6q.lanewise(VectorOperators.FMA, ex6r, 1f)
                     .mul(ex6t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, ex6a.compare(VectorOperators.LT, EXP_UNDERFLOW));
-            ex6.mul(inv).intoArray(out, ob + c);
+            ex6.mul(invD).intoArray(out, ob + c);
         }
-        last.intoArray(out, ob + classes - L);
+        // ex5 = exp(FloatVector.fromArray(S, tail, 0).sub(m)): VectorMath.expNonPositive written out
+        FloatVector ex5a = FloatVector.fromArray(S, tail, 0).sub(m);
+        FloatVector ex5t = ex5a.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+        FloatVector ex5n = ex5t.sub(EXP_SHIFTER);
+        FloatVector ex5r = ex5n.lanewise(VectorOperators.FMA, -LN2_LO, ex5n.lanewise(VectorOperators.FMA, -LN2_HI, ex5a));
+        FloatVector ex5q = ex5r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex5r, Q3)
+                .lanewise(VectorOperators.FMA, ex5r, Q2).lanewise(VectorOperators.FMA, ex5r, Q1).lanewise(VectorOperators.FMA, ex5r, 1f);
+        FloatVector ex5 = ex5q.lanewise(VectorOperators.FMA, ex5r, 1f)
+                .mul(ex5t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                .blend(0f, ex5a.compare(VectorOperators.LT, EXP_UNDERFLOW));
+        ex5.mul(invD).intoArray(out, ob + classes - L);
     }
+
+    /** Per-thread copies of a row's last L logits for {@link #writeSoftmaxRow}. */
+    private static final ThreadLocal<float[]> SOFTMAX_TAIL = ThreadLocal.withInitial(() -> new float[L]);
 
     // =====================================================================================================
     // drivers: choose rows or tiles, walk the batch
@@ -1248,7 +1298,19 @@ public final class VectorKernels extends ScalarKernels {
                 s0 = s0.add(ex3.blend(zero, top3));
                 k0 = k0.add(zero.blend(one, top3));
             }
-            rest += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            FloatVector lanes1 = s0.add(s1);
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes1 = lanes1.add(lanes1.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes1 = lanes1.add(lanes1.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes1 = lanes1.add(lanes1.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes1 = lanes1.add(lanes1.rearrange(SWAP_SIXTEENTHS));
+            }
+            rest += lanes1.lane(0);
             count += k0.reduceLanes(VectorOperators.ADD);
         }
         return (count - less) + rest;
@@ -1357,7 +1419,19 @@ public final class VectorKernels extends ScalarKernels {
                 // NaN with the sign bit clear; other NaNs reach the sum)
                 return Double.POSITIVE_INFINITY;
             }
-            rest += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            FloatVector lanes2 = s0.add(s1);
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes2 = lanes2.add(lanes2.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes2 = lanes2.add(lanes2.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes2 = lanes2.add(lanes2.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes2 = lanes2.add(lanes2.rearrange(SWAP_SIXTEENTHS));
+            }
+            rest += lanes2.lane(0);
             count += k0.reduceLanes(VectorOperators.ADD);
         }
         return (count - 1) + rest;
@@ -1378,112 +1452,138 @@ public final class VectorKernels extends ScalarKernels {
      * exponent check, the +∞ and NaN results, the blocks and the error bound are those of {@link #rowSumExpShifted}.
      */
     static double rowSumExpOthers(float[] x, int xb, int classes, int y) {
-        FloatVector vm = FloatVector.broadcast(S, x[xb + y]);
+        float m = x[xb + y];
         double total = 0;
         for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
-            int end = Math.min(classes, c0 + PLAIN_BLOCK);
-            // the start of the label's pair of vectors in this block, or the block's end
-            int labelPair = y >= c0 && y < end ? y - (y - c0) % (2 * L) : end;
-            FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = s0;
-            IntVector nmax = IntVector.zero(SI); // the largest bits of the exps' n + EXP_SHIFTER (one float exponent)
-            int c = c0;
-            for (; c + 2 * L <= labelPair; c += 2 * L) {
-                FloatVector a1 = FloatVector.fromArray(S, x, xb + c).sub(vm);
-                // ex1 = exp(a1): VectorMath.expNonPositive written out
-                                FloatVector ex1t = a1.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
-                FloatVector ex1n = ex1t.sub(EXP_SHIFTER);
-                FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, a1));
-                FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
-                        .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
-                FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f)
-                        .mul(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                        .blend(0f, a1.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                nmax = nmax.max(ex1t.reinterpretAsInts());
-                s0 = s0.add(ex1);
-                FloatVector a2 = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
-                // ex2 = exp(a2): VectorMath.expNonPositive written out
-                                FloatVector ex2t = a2.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
-                FloatVector ex2n = ex2t.sub(EXP_SHIFTER);
-                FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, a2));
-                FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
-                        .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
-                FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f)
-                        .mul(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                        .blend(0f, a2.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                nmax = nmax.max(ex2t.reinterpretAsInts());
-                s1 = s1.add(ex2);
-            }
-            // the label's pair, one vector at a time (its lane −∞; lanes of an overlapping last load already counted −∞)
-            for (int to = Math.min(end, labelPair + 2 * L); c < to; c += L) {
-                int k = Math.min(c, classes - L);
-                FloatVector lane = FloatVector.fromArray(S, IOTA, 0);
-                FloatVector a3 = FloatVector.fromArray(S, x, xb + k).sub(vm).blend(NEG_INF, lane.compare(VectorOperators.LT, (float) (c - k)))
-                        .blend(NEG_INF, lane.compare(VectorOperators.EQ, (float) (y - k)));
-                // ex3 = exp(a3): VectorMath.expNonPositive written out
-                                FloatVector ex3t = a3.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
-                FloatVector ex3n = ex3t.sub(EXP_SHIFTER);
-                FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, a3));
-                FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
-                        .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
-                FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f)
-                        .mul(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                        .blend(0f, a3.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                nmax = nmax.max(ex3t.reinterpretAsInts());
-                s0 = s0.add(ex3);
-            }
-            for (; c + 2 * L <= end; c += 2 * L) {
-                FloatVector a4 = FloatVector.fromArray(S, x, xb + c).sub(vm);
-                // ex4 = exp(a4): VectorMath.expNonPositive written out
-                                FloatVector ex4t = a4.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
-                FloatVector ex4n = ex4t.sub(EXP_SHIFTER);
-                FloatVector ex4r = ex4n.lanewise(VectorOperators.FMA, -LN2_LO, ex4n.lanewise(VectorOperators.FMA, -LN2_HI, a4));
-                FloatVector ex4q = ex4r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex4r, Q3)
-                        .lanewise(VectorOperators.FMA, ex4r, Q2).lanewise(VectorOperators.FMA, ex4r, Q1).lanewise(VectorOperators.FMA, ex4r, 1f);
-                FloatVector ex4 = ex4q.lanewise(VectorOperators.FMA, ex4r, 1f)
-                        .mul(ex4t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                        .blend(0f, a4.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                nmax = nmax.max(ex4t.reinterpretAsInts());
-                s0 = s0.add(ex4);
-                FloatVector a5 = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
-                // ex5 = exp(a5): VectorMath.expNonPositive written out
-                                FloatVector ex5t = a5.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
-                FloatVector ex5n = ex5t.sub(EXP_SHIFTER);
-                FloatVector ex5r = ex5n.lanewise(VectorOperators.FMA, -LN2_LO, ex5n.lanewise(VectorOperators.FMA, -LN2_HI, a5));
-                FloatVector ex5q = ex5r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex5r, Q3)
-                        .lanewise(VectorOperators.FMA, ex5r, Q2).lanewise(VectorOperators.FMA, ex5r, Q1).lanewise(VectorOperators.FMA, ex5r, 1f);
-                FloatVector ex5 = ex5q.lanewise(VectorOperators.FMA, ex5r, 1f)
-                        .mul(ex5t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                        .blend(0f, a5.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                nmax = nmax.max(ex5t.reinterpretAsInts());
-                s1 = s1.add(ex5);
-            }
-            // the block's last vector (an overlapping last load: the lanes already counted −∞)
-            for (; c < end; c += L) {
-                int k = Math.min(c, classes - L);
-                FloatVector lane = FloatVector.fromArray(S, IOTA, 0);
-                FloatVector a6 = FloatVector.fromArray(S, x, xb + k).sub(vm).blend(NEG_INF, lane.compare(VectorOperators.LT, (float) (c - k)))
-                        .blend(NEG_INF, lane.compare(VectorOperators.EQ, (float) (y - k)));
-                // ex6 = exp(a6): VectorMath.expNonPositive written out
-                                FloatVector ex6t = a6.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
-                FloatVector ex6n = ex6t.sub(EXP_SHIFTER);
-                FloatVector ex6r = ex6n.lanewise(VectorOperators.FMA, -LN2_LO, ex6n.lanewise(VectorOperators.FMA, -LN2_HI, a6));
-                FloatVector ex6q = ex6r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex6r, Q3)
-                        .lanewise(VectorOperators.FMA, ex6r, Q2).lanewise(VectorOperators.FMA, ex6r, Q1).lanewise(VectorOperators.FMA, ex6r, 1f);
-                FloatVector ex6 = ex6q.lanewise(VectorOperators.FMA, ex6r, 1f)
-                        .mul(ex6t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                        .blend(0f, a6.compare(VectorOperators.LT, EXP_UNDERFLOW));
-                nmax = nmax.max(ex6t.reinterpretAsInts());
-                s0 = s0.add(ex6);
-            }
-            if (nmax.reduceLanes(VectorOperators.MAX) > EXP_MAX_BITS) {
-                // n above 127: 2^n does not fit the exponent (a logit more than 127.5·ln 2 ≈ 88.38 above m, +∞, or a
-                // NaN with the sign bit clear; other NaNs reach the sum)
+            float block = blockSumExpOthers(x, xb, classes, y, m, c0, Math.min(classes, c0 + PLAIN_BLOCK));
+            if (block == Float.POSITIVE_INFINITY) {
                 return Double.POSITIVE_INFINITY;
             }
-            total += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            total += block;
         }
         return total;
+    }
+
+    /**
+     * One block {@code [c0, end)} of {@link #rowSumExpOthers}: the float lanes' sum, added in a fixed order, or +∞ when
+     * an exponent exceeds the float's. Its own method, called per block: with the blocks' loop around these loops and
+     * the fixed-order lane sum at its end, C2 on JDK 17 left the last loop's vector operations to the Vector API's Java
+     * code (350 KB per call at {@code [262, 1000]}).
+     */
+    private static float blockSumExpOthers(float[] x, int xb, int classes, int y, float m, int c0, int end) {
+        FloatVector vm = FloatVector.broadcast(S, m);
+        // the start of the label's pair of vectors in this block, or the block's end
+        int labelPair = y >= c0 && y < end ? y - (y - c0) % (2 * L) : end;
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = s0;
+        IntVector nmax = IntVector.zero(SI); // the largest bits of the exps' n + EXP_SHIFTER (one float exponent)
+        int c = c0;
+        for (; c + 2 * L <= labelPair; c += 2 * L) {
+            FloatVector a1 = FloatVector.fromArray(S, x, xb + c).sub(vm);
+            // ex1 = exp(a1): VectorMath.expNonPositive written out
+                            FloatVector ex1t = a1.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex1n = ex1t.sub(EXP_SHIFTER);
+            FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, a1));
+            FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
+                    .lanewise(VectorOperators.FMA, ex1r, Q2).lanewise(VectorOperators.FMA, ex1r, Q1).lanewise(VectorOperators.FMA, ex1r, 1f);
+            FloatVector ex1 = ex1q.lanewise(VectorOperators.FMA, ex1r, 1f)
+                    .mul(ex1t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .blend(0f, a1.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            nmax = nmax.max(ex1t.reinterpretAsInts());
+            s0 = s0.add(ex1);
+            FloatVector a2 = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
+            // ex2 = exp(a2): VectorMath.expNonPositive written out
+                            FloatVector ex2t = a2.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex2n = ex2t.sub(EXP_SHIFTER);
+            FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, a2));
+            FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
+                    .lanewise(VectorOperators.FMA, ex2r, Q2).lanewise(VectorOperators.FMA, ex2r, Q1).lanewise(VectorOperators.FMA, ex2r, 1f);
+            FloatVector ex2 = ex2q.lanewise(VectorOperators.FMA, ex2r, 1f)
+                    .mul(ex2t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .blend(0f, a2.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            nmax = nmax.max(ex2t.reinterpretAsInts());
+            s1 = s1.add(ex2);
+        }
+        // the label's pair, one vector at a time (its lane −∞; lanes of an overlapping last load already counted −∞)
+        for (int to = Math.min(end, labelPair + 2 * L); c < to; c += L) {
+            int k = Math.min(c, classes - L);
+            FloatVector lane = FloatVector.fromArray(S, IOTA, 0);
+            FloatVector a3 = FloatVector.fromArray(S, x, xb + k).sub(vm).blend(NEG_INF, lane.compare(VectorOperators.LT, (float) (c - k)))
+                    .blend(NEG_INF, lane.compare(VectorOperators.EQ, (float) (y - k)));
+            // ex3 = exp(a3): VectorMath.expNonPositive written out
+                            FloatVector ex3t = a3.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex3n = ex3t.sub(EXP_SHIFTER);
+            FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, a3));
+            FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
+                    .lanewise(VectorOperators.FMA, ex3r, Q2).lanewise(VectorOperators.FMA, ex3r, Q1).lanewise(VectorOperators.FMA, ex3r, 1f);
+            FloatVector ex3 = ex3q.lanewise(VectorOperators.FMA, ex3r, 1f)
+                    .mul(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .blend(0f, a3.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            nmax = nmax.max(ex3t.reinterpretAsInts());
+            s0 = s0.add(ex3);
+        }
+        for (; c + 2 * L <= end; c += 2 * L) {
+            FloatVector a4 = FloatVector.fromArray(S, x, xb + c).sub(vm);
+            // ex4 = exp(a4): VectorMath.expNonPositive written out
+                            FloatVector ex4t = a4.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex4n = ex4t.sub(EXP_SHIFTER);
+            FloatVector ex4r = ex4n.lanewise(VectorOperators.FMA, -LN2_LO, ex4n.lanewise(VectorOperators.FMA, -LN2_HI, a4));
+            FloatVector ex4q = ex4r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex4r, Q3)
+                    .lanewise(VectorOperators.FMA, ex4r, Q2).lanewise(VectorOperators.FMA, ex4r, Q1).lanewise(VectorOperators.FMA, ex4r, 1f);
+            FloatVector ex4 = ex4q.lanewise(VectorOperators.FMA, ex4r, 1f)
+                    .mul(ex4t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .blend(0f, a4.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            nmax = nmax.max(ex4t.reinterpretAsInts());
+            s0 = s0.add(ex4);
+            FloatVector a5 = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
+            // ex5 = exp(a5): VectorMath.expNonPositive written out
+                            FloatVector ex5t = a5.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex5n = ex5t.sub(EXP_SHIFTER);
+            FloatVector ex5r = ex5n.lanewise(VectorOperators.FMA, -LN2_LO, ex5n.lanewise(VectorOperators.FMA, -LN2_HI, a5));
+            FloatVector ex5q = ex5r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex5r, Q3)
+                    .lanewise(VectorOperators.FMA, ex5r, Q2).lanewise(VectorOperators.FMA, ex5r, Q1).lanewise(VectorOperators.FMA, ex5r, 1f);
+            FloatVector ex5 = ex5q.lanewise(VectorOperators.FMA, ex5r, 1f)
+                    .mul(ex5t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .blend(0f, a5.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            nmax = nmax.max(ex5t.reinterpretAsInts());
+            s1 = s1.add(ex5);
+        }
+        // the block's last vector (an overlapping last load: the lanes already counted −∞)
+        for (; c < end; c += L) {
+            int k = Math.min(c, classes - L);
+            FloatVector lane = FloatVector.fromArray(S, IOTA, 0);
+            FloatVector a6 = FloatVector.fromArray(S, x, xb + k).sub(vm).blend(NEG_INF, lane.compare(VectorOperators.LT, (float) (c - k)))
+                    .blend(NEG_INF, lane.compare(VectorOperators.EQ, (float) (y - k)));
+            // ex6 = exp(a6): VectorMath.expNonPositive written out
+                            FloatVector ex6t = a6.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex6n = ex6t.sub(EXP_SHIFTER);
+            FloatVector ex6r = ex6n.lanewise(VectorOperators.FMA, -LN2_LO, ex6n.lanewise(VectorOperators.FMA, -LN2_HI, a6));
+            FloatVector ex6q = ex6r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex6r, Q3)
+                    .lanewise(VectorOperators.FMA, ex6r, Q2).lanewise(VectorOperators.FMA, ex6r, Q1).lanewise(VectorOperators.FMA, ex6r, 1f);
+            FloatVector ex6 = ex6q.lanewise(VectorOperators.FMA, ex6r, 1f)
+                    .mul(ex6t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .blend(0f, a6.compare(VectorOperators.LT, EXP_UNDERFLOW));
+            nmax = nmax.max(ex6t.reinterpretAsInts());
+            s0 = s0.add(ex6);
+        }
+        if (nmax.reduceLanes(VectorOperators.MAX) > EXP_MAX_BITS) {
+            // n above 127: 2^n does not fit the exponent (a logit more than 127.5·ln 2 ≈ 88.38 above m, +∞, or a
+            // NaN with the sign bit clear; other NaNs reach the sum)
+            return Float.POSITIVE_INFINITY;
+        }
+        FloatVector lanes3 = s0.add(s1);
+        // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+        lanes3 = lanes3.add(lanes3.rearrange(SWAP_HALVES));
+        if (L >= 4) {
+            lanes3 = lanes3.add(lanes3.rearrange(SWAP_QUARTERS));
+        }
+        if (L >= 8) {
+            lanes3 = lanes3.add(lanes3.rearrange(SWAP_EIGHTHS));
+        }
+        if (L >= 16) {
+            lanes3 = lanes3.add(lanes3.rearrange(SWAP_SIXTEENTHS));
+        }
+        return lanes3.lane(0);
     }
 
     /** {@code Σ_c p[pb + c]}, {@code classes ≥ L}, summed as {@link #rowSumExp}. */
@@ -1496,12 +1596,36 @@ public final class VectorKernels extends ScalarKernels {
             for (int c = c0; c < end; c += L) {
                 s0 = s0.add(FloatVector.fromArray(S, p, pb + c));
             }
-            total += s0.reduceLanes(VectorOperators.ADD);
+            FloatVector lanes4 = s0;
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes4 = lanes4.add(lanes4.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes4 = lanes4.add(lanes4.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes4 = lanes4.add(lanes4.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes4 = lanes4.add(lanes4.rearrange(SWAP_SIXTEENTHS));
+            }
+            total += lanes4.lane(0);
         }
         if (bound < classes) {
             FloatVector v = FloatVector.fromArray(S, p, pb + classes - L);
             VectorMask<Float> added = FloatVector.fromArray(S, IOTA, 0).compare(VectorOperators.GE, (float) (L - (classes - bound)));
-            total += FloatVector.zero(S).blend(v, added).reduceLanes(VectorOperators.ADD);
+            FloatVector lanes5 = FloatVector.zero(S).blend(v, added);
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes5 = lanes5.add(lanes5.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes5 = lanes5.add(lanes5.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes5 = lanes5.add(lanes5.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes5 = lanes5.add(lanes5.rearrange(SWAP_SIXTEENTHS));
+            }
+            total += lanes5.lane(0);
         }
         return (float) total;
     }
@@ -1641,10 +1765,46 @@ public final class VectorKernels extends ScalarKernels {
                 t0 = t0.add(w3);
                 signs = signs.or(w3.reinterpretAsInts());
             }
-            d += d0.reduceLanes(VectorOperators.ADD);
+            FloatVector lanes6 = d0;
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes6 = lanes6.add(lanes6.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes6 = lanes6.add(lanes6.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes6 = lanes6.add(lanes6.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes6 = lanes6.add(lanes6.rearrange(SWAP_SIXTEENTHS));
+            }
+            d += lanes6.lane(0);
             maxima += k0.reduceLanes(VectorOperators.ADD);
-            a += a0.reduceLanes(VectorOperators.ADD);
-            ts += t0.reduceLanes(VectorOperators.ADD);
+            FloatVector lanes7 = a0;
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes7 = lanes7.add(lanes7.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes7 = lanes7.add(lanes7.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes7 = lanes7.add(lanes7.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes7 = lanes7.add(lanes7.rearrange(SWAP_SIXTEENTHS));
+            }
+            a += lanes7.lane(0);
+            FloatVector lanes8 = t0;
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes8 = lanes8.add(lanes8.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes8 = lanes8.add(lanes8.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes8 = lanes8.add(lanes8.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes8 = lanes8.add(lanes8.rearrange(SWAP_SIXTEENTHS));
+            }
+            ts += lanes8.lane(0);
             negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
         if (negative || ts * classes > LARGE_LABELS) {
@@ -1742,7 +1902,19 @@ public final class VectorKernels extends ScalarKernels {
                 acc = acc.add(lex25);
                 signs = signs.or(lex25.reinterpretAsInts());
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            FloatVector lanes9 = acc;
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes9 = lanes9.add(lanes9.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes9 = lanes9.add(lanes9.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes9 = lanes9.add(lanes9.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes9 = lanes9.add(lanes9.rearrange(SWAP_SIXTEENTHS));
+            }
+            sum += lanes9.lane(0);
             negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
         return negative ? Double.NaN : sum;
@@ -1869,7 +2041,19 @@ public final class VectorKernels extends ScalarKernels {
                 acc = acc.add(llg26);
                 signs = signs.or(llg26.reinterpretAsInts()).or(zlg26.add(0f).reinterpretAsInts()).or(omzlg26.reinterpretAsInts());
             }
-            sum += acc.reduceLanes(VectorOperators.ADD);
+            FloatVector lanes10 = acc;
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes10 = lanes10.add(lanes10.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes10 = lanes10.add(lanes10.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes10 = lanes10.add(lanes10.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes10 = lanes10.add(lanes10.rearrange(SWAP_SIXTEENTHS));
+            }
+            sum += lanes10.lane(0);
             negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
         return negative ? Double.NaN : sum;
@@ -1947,7 +2131,19 @@ public final class VectorKernels extends ScalarKernels {
                 acc0 = w3.lanewise(VectorOperators.FMA, lg23, acc0);
                 signs = signs.or(w3.reinterpretAsInts());
             }
-            loss -= acc0.reduceLanes(VectorOperators.ADD);
+            FloatVector lanes11 = acc0;
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes11 = lanes11.add(lanes11.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes11 = lanes11.add(lanes11.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes11 = lanes11.add(lanes11.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes11 = lanes11.add(lanes11.rearrange(SWAP_SIXTEENTHS));
+            }
+            loss -= lanes11.lane(0);
             negative |= signs.compare(VectorOperators.LT, 0).anyTrue();
         }
         return negative ? Double.NaN : loss;
@@ -2009,7 +2205,19 @@ public final class VectorKernels extends ScalarKernels {
                 acc = acc.add(FloatVector.zero(S).blend(lo, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.GE, first)))
                         .add(FloatVector.zero(S).blend(hi, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.GE, first)));
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            FloatVector lanes12 = acc;
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes12 = lanes12.add(lanes12.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes12 = lanes12.add(lanes12.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes12 = lanes12.add(lanes12.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes12 = lanes12.add(lanes12.rearrange(SWAP_SIXTEENTHS));
+            }
+            total += lanes12.lane(0);
         }
         return total;
     }
@@ -2058,7 +2266,19 @@ public final class VectorKernels extends ScalarKernels {
                 acc = acc.add(FloatVector.zero(S).blend(lo, FloatVector.fromArray(S, EVEN, 0).compare(VectorOperators.GE, first)))
                         .add(FloatVector.zero(S).blend(hi, FloatVector.fromArray(S, ODD, 0).compare(VectorOperators.GE, first)));
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            FloatVector lanes13 = acc;
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes13 = lanes13.add(lanes13.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes13 = lanes13.add(lanes13.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes13 = lanes13.add(lanes13.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes13 = lanes13.add(lanes13.rearrange(SWAP_SIXTEENTHS));
+            }
+            total += lanes13.lane(0);
         }
         return total;
     }
@@ -2150,7 +2370,19 @@ public final class VectorKernels extends ScalarKernels {
             if (nmax.reduceLanes(VectorOperators.MAX) > EXP_MAX_BITS) {
                 return Double.POSITIVE_INFINITY; // as rowSumExpShifted
             }
-            rest += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            FloatVector lanes14 = s0.add(s1);
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes14 = lanes14.add(lanes14.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes14 = lanes14.add(lanes14.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes14 = lanes14.add(lanes14.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes14 = lanes14.add(lanes14.rearrange(SWAP_SIXTEENTHS));
+            }
+            rest += lanes14.lane(0);
             count += k0.reduceLanes(VectorOperators.ADD);
         }
         return (count - 1) + rest;
@@ -2259,7 +2491,19 @@ public final class VectorKernels extends ScalarKernels {
             if (nmax.reduceLanes(VectorOperators.MAX) > EXP_MAX_BITS) {
                 return Double.POSITIVE_INFINITY; // as rowSumExpShifted
             }
-            rest += s0.add(s1).reduceLanes(VectorOperators.ADD);
+            FloatVector lanes15 = s0.add(s1);
+            // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
+            lanes15 = lanes15.add(lanes15.rearrange(SWAP_HALVES));
+            if (L >= 4) {
+                lanes15 = lanes15.add(lanes15.rearrange(SWAP_QUARTERS));
+            }
+            if (L >= 8) {
+                lanes15 = lanes15.add(lanes15.rearrange(SWAP_EIGHTHS));
+            }
+            if (L >= 16) {
+                lanes15 = lanes15.add(lanes15.rearrange(SWAP_SIXTEENTHS));
+            }
+            rest += lanes15.lane(0);
             count += k0.reduceLanes(VectorOperators.ADD);
         }
         return (count - 1) + rest;
@@ -2609,9 +2853,22 @@ public final class VectorKernels extends ScalarKernels {
         IntVector signs = FloatVector.fromArray(S, g, gi + 5 * L).reinterpretAsInts();
         // log Σ exp(x − m) = log(k + d), k the count of maxima; with one maximum log1p(d) = log(u)·(d/(u − 1)),
         // u = 1 + d (d where u = 1): a confident row's small loss keeps its relative precision, also times a large
-        // label. One LOG: a second one boxed a vector per tile
+        // label. One log: a second one (VectorOperators.LOG) boxed a vector per tile
         FloatVector u1 = kv.add(d);
-        FloatVector logd = u1.lanewise(VectorOperators.LOG)
+        // lg50 = log(u1): VectorMath.logNormal written out (not VectorOperators.LOG, whose compiled and interpreted
+        // forms differ in the last bit: README, Determinism)
+        IntVector lg50bits = u1.reinterpretAsInts();
+        IntVector lg50k = lg50bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+        FloatVector lg50f = lg50bits.sub(lg50k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+        FloatVector lg50kf = lg50k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+        FloatVector lg50f2 = lg50f.mul(lg50f);
+        FloatVector lg50p = lg50f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg50f, P5)
+                .lanewise(VectorOperators.FMA, lg50f, P4).lanewise(VectorOperators.FMA, lg50f, P3).lanewise(VectorOperators.FMA, lg50f, P2)
+                .lanewise(VectorOperators.FMA, lg50f, P1).lanewise(VectorOperators.FMA, lg50f, P0);
+        FloatVector lg50l1 = lg50p.mul(lg50f).lanewise(VectorOperators.FMA, lg50f2, lg50f2.mul(-0.5f)).add(lg50f);
+        FloatVector lg50 = lg50kf.lanewise(VectorOperators.FMA, LN2_HI, lg50kf.lanewise(VectorOperators.FMA, LN2_LO, lg50l1));
+        // u1 − u1: NaN where u1 is +∞ or NaN (logNormal takes positive normal floats), so the lane is redone
+        FloatVector logd = lg50.add(u1.sub(u1))
                 .mul(d.div(u1.sub(1f)).blend(1f, kv.compare(VectorOperators.NE, 1f)))
                 .blend(d, u1.compare(VectorOperators.EQ, 1f));
         // log(d)·Σt − Σ t·(x − m); a lane with a label's sign bit set becomes NaN (all bits set) and is redone
@@ -2870,7 +3127,20 @@ public final class VectorKernels extends ScalarKernels {
         // log1p(d) = log(u)·(d/(u − 1)) with u = 1 + d (the ratio first, so no overflow; where u = 1: d); good
         // lanes: d in range (false for NaN) and a finite label logit
         FloatVector u1 = d.add(1f);
-        FloatVector loss = u1.lanewise(VectorOperators.LOG).mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
+        // lg51 = log(u1): VectorMath.logNormal written out (not VectorOperators.LOG, whose compiled and interpreted
+        // forms differ in the last bit: README, Determinism)
+        IntVector lg51bits = u1.reinterpretAsInts();
+        IntVector lg51k = lg51bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+        FloatVector lg51f = lg51bits.sub(lg51k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+        FloatVector lg51kf = lg51k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+        FloatVector lg51f2 = lg51f.mul(lg51f);
+        FloatVector lg51p = lg51f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg51f, P5)
+                .lanewise(VectorOperators.FMA, lg51f, P4).lanewise(VectorOperators.FMA, lg51f, P3).lanewise(VectorOperators.FMA, lg51f, P2)
+                .lanewise(VectorOperators.FMA, lg51f, P1).lanewise(VectorOperators.FMA, lg51f, P0);
+        FloatVector lg51l1 = lg51p.mul(lg51f).lanewise(VectorOperators.FMA, lg51f2, lg51f2.mul(-0.5f)).add(lg51f);
+        FloatVector lg51 = lg51kf.lanewise(VectorOperators.FMA, LN2_HI, lg51kf.lanewise(VectorOperators.FMA, LN2_LO, lg51l1));
+        // (u1 of the good lanes below is in [1, 1e37 + 1]; the others come out NaN)
+        FloatVector loss = lg51.mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
         VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f)
                 .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY))
                 .and(nmax.reinterpretAsFloats().compare(VectorOperators.LE, EXP_MAX));
@@ -3051,7 +3321,20 @@ public final class VectorKernels extends ScalarKernels {
         // log1p(d) = log(u)·(d/(u − 1)) with u = 1 + d (the ratio first, so no overflow; where u = 1: d); good
         // lanes: d in range (false for NaN) and a finite label logit
         FloatVector u1 = d.add(1f);
-        FloatVector loss = u1.lanewise(VectorOperators.LOG).mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
+        // lg52 = log(u1): VectorMath.logNormal written out (not VectorOperators.LOG, whose compiled and interpreted
+        // forms differ in the last bit: README, Determinism)
+        IntVector lg52bits = u1.reinterpretAsInts();
+        IntVector lg52k = lg52bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+        FloatVector lg52f = lg52bits.sub(lg52k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+        FloatVector lg52kf = lg52k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+        FloatVector lg52f2 = lg52f.mul(lg52f);
+        FloatVector lg52p = lg52f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg52f, P5)
+                .lanewise(VectorOperators.FMA, lg52f, P4).lanewise(VectorOperators.FMA, lg52f, P3).lanewise(VectorOperators.FMA, lg52f, P2)
+                .lanewise(VectorOperators.FMA, lg52f, P1).lanewise(VectorOperators.FMA, lg52f, P0);
+        FloatVector lg52l1 = lg52p.mul(lg52f).lanewise(VectorOperators.FMA, lg52f2, lg52f2.mul(-0.5f)).add(lg52f);
+        FloatVector lg52 = lg52kf.lanewise(VectorOperators.FMA, LN2_HI, lg52kf.lanewise(VectorOperators.FMA, LN2_LO, lg52l1));
+        // (u1 of the good lanes below is in [1, 1e37 + 1]; the others come out NaN)
+        FloatVector loss = lg52.mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
         VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f)
                 .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY))
                 .and(FloatVector.fromArray(S, g, gi + 3 * L).compare(VectorOperators.LE, EXP_MAX));
@@ -3130,7 +3413,20 @@ public final class VectorKernels extends ScalarKernels {
         // lanes: d in range (false for NaN) and a finite label logit; the others are NaN here and refilled by the
         // two-pass tile
         FloatVector u1 = d.add(1f);
-        FloatVector loss = u1.lanewise(VectorOperators.LOG).mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
+        // lg53 = log(u1): VectorMath.logNormal written out (not VectorOperators.LOG, whose compiled and interpreted
+        // forms differ in the last bit: README, Determinism)
+        IntVector lg53bits = u1.reinterpretAsInts();
+        IntVector lg53k = lg53bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+        FloatVector lg53f = lg53bits.sub(lg53k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+        FloatVector lg53kf = lg53k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+        FloatVector lg53f2 = lg53f.mul(lg53f);
+        FloatVector lg53p = lg53f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg53f, P5)
+                .lanewise(VectorOperators.FMA, lg53f, P4).lanewise(VectorOperators.FMA, lg53f, P3).lanewise(VectorOperators.FMA, lg53f, P2)
+                .lanewise(VectorOperators.FMA, lg53f, P1).lanewise(VectorOperators.FMA, lg53f, P0);
+        FloatVector lg53l1 = lg53p.mul(lg53f).lanewise(VectorOperators.FMA, lg53f2, lg53f2.mul(-0.5f)).add(lg53f);
+        FloatVector lg53 = lg53kf.lanewise(VectorOperators.FMA, LN2_HI, lg53kf.lanewise(VectorOperators.FMA, LN2_LO, lg53l1));
+        // (u1 of the good lanes below is in [1, 1e37 + 1]; the others come out NaN)
+        FloatVector loss = lg53.mul(d.div(u1.sub(1f))).blend(d, u1.compare(VectorOperators.EQ, 1f));
         VectorMask<Float> good = d.compare(VectorOperators.LE, 1e37f)
                 .and(xy.lanewise(VectorOperators.ABS).compare(VectorOperators.LT, Float.POSITIVE_INFINITY))
                 .and(nmax.reinterpretAsFloats().compare(VectorOperators.LE, EXP_MAX));
@@ -3171,7 +3467,20 @@ public final class VectorKernels extends ScalarKernels {
             d = sum;
             xy = xy.blend(v, yv.compare(VectorOperators.EQ, labelBits(c)));
         }
-        FloatVector result = vm.sub(xy).add(d.lanewise(VectorOperators.LOG));
+        // lg54 = log(d): VectorMath.logNormal written out (not VectorOperators.LOG, whose compiled and interpreted
+        // forms differ in the last bit: README, Determinism)
+        IntVector lg54bits = d.reinterpretAsInts();
+        IntVector lg54k = lg54bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+        FloatVector lg54f = lg54bits.sub(lg54k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+        FloatVector lg54kf = lg54k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+        FloatVector lg54f2 = lg54f.mul(lg54f);
+        FloatVector lg54p = lg54f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg54f, P5)
+                .lanewise(VectorOperators.FMA, lg54f, P4).lanewise(VectorOperators.FMA, lg54f, P3).lanewise(VectorOperators.FMA, lg54f, P2)
+                .lanewise(VectorOperators.FMA, lg54f, P1).lanewise(VectorOperators.FMA, lg54f, P0);
+        FloatVector lg54l1 = lg54p.mul(lg54f).lanewise(VectorOperators.FMA, lg54f2, lg54f2.mul(-0.5f)).add(lg54f);
+        FloatVector lg54 = lg54kf.lanewise(VectorOperators.FMA, LN2_HI, lg54kf.lanewise(VectorOperators.FMA, LN2_LO, lg54l1));
+        // d ≥ 1 (the maximum's exp(0) = 1) or NaN; d − d keeps the NaN
+        FloatVector result = vm.sub(xy).add(lg54.add(d.sub(d)));
         if (count == L && ols == 1) {
             // refill: keep the lanes a one-pass tile already wrote (not NaN), so that each row's value depends on
             // its own logits only, not on which rows share its tile; otherwise (refill = false) overwrite all
@@ -3686,7 +3995,20 @@ public final class VectorKernels extends ScalarKernels {
         // clip to [eps, 1f - eps] by compare and blend (Java's MAX/MIN cost several instructions each for NaN); NaN stays NaN
         FloatVector q0 = py.div(s);
         FloatVector q = q0.blend(eps, q0.compare(VectorOperators.LT, eps)).blend(1f - eps, q0.compare(VectorOperators.GT, 1f - eps));
-        FloatVector result = q.lanewise(VectorOperators.LOG).neg();
+        // lg55 = log(q): VectorMath.logNormal written out (not VectorOperators.LOG, whose compiled and interpreted
+        // forms differ in the last bit: README, Determinism)
+        IntVector lg55bits = q.reinterpretAsInts();
+        IntVector lg55k = lg55bits.sub(0x3F3504F3).lanewise(VectorOperators.ASHR, 23);
+        FloatVector lg55f = lg55bits.sub(lg55k.lanewise(VectorOperators.LSHL, 23)).reinterpretAsFloats().sub(1f);
+        FloatVector lg55kf = lg55k.add(0x4B400000).reinterpretAsFloats().sub(SHIFTER);
+        FloatVector lg55f2 = lg55f.mul(lg55f);
+        FloatVector lg55p = lg55f.lanewise(VectorOperators.FMA, P7, P6).lanewise(VectorOperators.FMA, lg55f, P5)
+                .lanewise(VectorOperators.FMA, lg55f, P4).lanewise(VectorOperators.FMA, lg55f, P3).lanewise(VectorOperators.FMA, lg55f, P2)
+                .lanewise(VectorOperators.FMA, lg55f, P1).lanewise(VectorOperators.FMA, lg55f, P0);
+        FloatVector lg55l1 = lg55p.mul(lg55f).lanewise(VectorOperators.FMA, lg55f2, lg55f2.mul(-0.5f)).add(lg55f);
+        FloatVector lg55 = lg55kf.lanewise(VectorOperators.FMA, LN2_HI, lg55kf.lanewise(VectorOperators.FMA, LN2_LO, lg55l1));
+        // q ≥ ε ≥ 2^−126 (sparseCategoricalCrossEntropy sends smaller ε to the scalar code), or NaN, kept
+        FloatVector result = lg55.blend(Float.NaN, q.compare(VectorOperators.NE, q)).neg();
         if (count == L && ols == 1) {
             result.intoArray(out, ob);
         } else {
