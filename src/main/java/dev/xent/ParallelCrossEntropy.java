@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * than parts. Each
  * part runs the same kernel on a {@link Layout#slice slice} of the layouts, so every loss is computed by exactly
  * the same instructions as in the single-threaded op: the results are <b>bit-identical</b> to
- * {@link CrossEntropy} and do not depend on the number of threads. (For the vector backend this holds between
- * compiled kernels: until C2 compiles a kernel the Vector API evaluates EXP and LOG with {@code Math.exp} and
- * {@code Math.log}, which may differ from the compiled routines in the last bits.)
+ * {@link CrossEntropy} and do not depend on the number of threads, nor, for the vector backend, on whether C2 has
+ * compiled the kernels yet (they add their lanes in a fixed order and take their own exp and log: README,
+ * Determinism).
  *
  * <p>Sparse softmax cross-entropy over a few huge rows (fewer rows than twice the parallelism, class axis last,
  * at least {@value #CLASS_CHUNK} classes per part) splits the class range instead: every part takes the maximum of

@@ -3,13 +3,23 @@ package dev.xent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * The outputs of every vector kernel path on fixed data, as float bits, for {@link TierIndependentBitsTest}: computed
- * once in a JVM that runs the kernels interpreted ({@code -Xint}, the Vector API's Java code) and once after C2 has
- * compiled them (its intrinsics), they must be the same bits. {@link #main} prints one line per case for the child JVM.
+ * The outputs of the vector kernel paths on fixed data (Gaussian logits: the main paths, not their fallbacks for
+ * extreme values), as float bits, for {@link TierIndependentBitsTest}: computed once in a JVM that keeps the kernels
+ * and the Vector API interpreted ({@code -XX:CompileCommand=exclude}: the Vector API's Java code; {@code -Xint} would
+ * switch the vector backend off) and once after C2 has compiled them (its intrinsics), they must be the same bits. {@link #main} prints one line per case for the child JVM.
  */
 final class TierBits {
+
+    /** Two daemon threads for the parallel API (the child JVM exits without shutting them down). */
+    static final ExecutorService POOL = Executors.newFixedThreadPool(2, r -> {
+        Thread thread = new Thread(r, "tier-bits");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private TierBits() {
     }
@@ -93,6 +103,47 @@ final class TierBits {
             float[] loss = new float[n];
             ce.sparseSoftmaxCrossEntropyWithLogits(h, format, Layout.rows(n, c), y, Layout.vector(n), loss, Layout.vector(n));
             out.put("sparse " + format + " [" + n + ", " + c + "]", bits(loss));
+        }
+        // rows of extreme logits (ExtremeValuesTest's patterns: ±∞, NaN, gaps beyond the exp's range, ties) every third
+        // row: the fallbacks of the one-pass tiles and rows, and the tiles' redo
+        for (int c : new int[] {10, 100, 1000}) {
+            SplittableRandom rnd = new SplittableRandom(11L * c);
+            float[][] patterns = ExtremeValuesTest.logitRows(c, rnd);
+            int n = 48;
+            float[] x = logits(rnd, n * c);
+            for (int r = 0; r < n; r += 3) {
+                System.arraycopy(patterns[(r / 3) % patterns.length], 0, x, r * c, c);
+            }
+            int[] y = labels(rnd, n, c);
+            float[] t = oneHotOrSoft(rnd, y, c);
+            float[] loss = new float[n];
+            ce.sparseSoftmaxCrossEntropyWithLogits(x, Layout.rows(n, c), y, Layout.vector(n), loss, Layout.vector(n));
+            out.put("sparse extreme [" + n + ", " + c + "]", bits(loss));
+            ce.softmaxCrossEntropyWithLogits(x, Layout.rows(n, c), t, Layout.rows(n, c), loss, Layout.vector(n));
+            out.put("dense extreme [" + n + ", " + c + "]", bits(loss));
+            ce.sigmoidCrossEntropyWithLogits(x, Layout.rows(n, c), t, Layout.rows(n, c), loss, Layout.vector(n));
+            out.put("sigmoid mean extreme [" + n + ", " + c + "]", bits(loss));
+        }
+        // the parallel API on two threads: rows split, and the class range of two huge rows split
+        {
+            SplittableRandom rnd = new SplittableRandom(3);
+            ParallelCrossEntropy parallel = ce.parallel(POOL, 2).withMinElements(1);
+            int n = 256;
+            int c = 100;
+            float[] x = logits(rnd, n * c);
+            int[] y = labels(rnd, n, c);
+            float[] t = oneHotOrSoft(rnd, y, c);
+            float[] loss = new float[n];
+            parallel.sparseSoftmaxCrossEntropyWithLogits(x, Layout.rows(n, c), y, Layout.vector(n), loss, Layout.vector(n));
+            out.put("parallel sparse [" + n + ", " + c + "]", bits(loss));
+            parallel.softmaxCrossEntropyWithLogits(x, Layout.rows(n, c), t, Layout.rows(n, c), loss, Layout.vector(n));
+            out.put("parallel dense [" + n + ", " + c + "]", bits(loss));
+            int huge = 2 * ParallelCrossEntropy.CLASS_CHUNK + 7;
+            float[] xh = logits(rnd, 2 * huge);
+            int[] yh = labels(rnd, 2, huge);
+            float[] lh = new float[2];
+            parallel.sparseSoftmaxCrossEntropyWithLogits(xh, Layout.rows(2, huge), yh, Layout.vector(2), lh, Layout.vector(2));
+            out.put("parallel sparse class split [2, " + huge + "]", bits(lh));
         }
         // the options path, and the building blocks
         for (int c : new int[] {100, 1000}) {

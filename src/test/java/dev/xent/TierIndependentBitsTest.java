@@ -1,14 +1,15 @@
 package dev.xent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * The vector backend gives the same bits before and after C2 compiles its kernels (README, Determinism): every kernel
  * path of {@link TierBits} is computed in a child JVM that runs the kernels and the Vector API interpreted (its Java
  * code: {@code CompileCommand=exclude} on both), and here after a warm-up in which C2 compiles them (its intrinsics),
- * at the same vector width. Before the kernels added their lanes in a fixed order and took their own log in every
+ * at the same vector width (the child gets this JVM's {@code -XX} options). Before the kernels added their lanes in a fixed order and took their own log in every
  * tile, 28 of the 63 cases differed on JDK 25 ({@code reduceLanes(ADD)} is a tree there, sequential interpreted) and 2
  * on JDK 17 ({@code VectorOperators.LOG}).
  */
@@ -35,6 +36,13 @@ class TierIndependentBitsTest {
                 System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
         command.add("--add-modules");
         command.add("jdk.incubator.vector");
+        // this JVM's own -XX options (vector width flags such as UseAVX or MaxVectorSize), so the child picks the same
+        // species; and the width the tests force, if any
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-XX:")) {
+                command.add(arg);
+            }
+        }
         String bits = System.getProperty("xent.vector.bits");
         if (bits != null) {
             command.add("-Dxent.vector.bits=" + bits);
@@ -49,18 +57,34 @@ class TierIndependentBitsTest {
         command.add(modules.isEmpty() ? System.getProperty("java.class.path")
                 : modules + File.pathSeparator + System.getProperty("java.class.path"));
         command.add(TierBits.class.getName());
-        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        List<String> interpreted = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                interpreted.add(line);
+        Path stdout = Files.createTempFile("tier-bits", ".out");
+        Path stderr = Files.createTempFile("tier-bits", ".err");
+        List<String> interpreted;
+        long childNanos;
+        try {
+            long start = System.nanoTime();
+            Process child = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+            if (!child.waitFor(10, TimeUnit.MINUTES)) {
+                child.destroyForcibly();
+                fail("the interpreted JVM did not finish in 10 minutes: " + command);
             }
+            childNanos = System.nanoTime() - start;
+            assertEquals(0, child.exitValue(), () -> "the interpreted JVM failed: " + command + "\n" + tail(stderr));
+            interpreted = Files.readAllLines(stdout, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
         }
-        assumeTrue(child.waitFor(5, TimeUnit.MINUTES), "the interpreted JVM did not finish");
-        assertEquals(0, child.exitValue(), "the interpreted JVM failed: " + command);
 
         CrossEntropy ce = CrossEntropy.of(Backend.VECTOR);
         Map<String, int[]> compiled = warmedUp(ce);
+        // a control that the outputs compared are C2's: one pass here must take far less than the interpreted JVM's
+        // run (about 100 times less once compiled); otherwise the comparison would hold trivially, so it is skipped
+        long start = System.nanoTime();
+        TierBits.compute(ce);
+        long passNanos = System.nanoTime() - start;
+        assumeTrue(passNanos * 20 < childNanos, "the kernels do not look compiled here: one pass " + passNanos / 1_000_000
+                + " ms against " + childNanos / 1_000_000 + " ms interpreted");
         assertEquals(compiled.size(), interpreted.size(), "cases");
         int i = 0;
         for (Map.Entry<String, int[]> e : compiled.entrySet()) {
@@ -74,6 +98,15 @@ class TierIndependentBitsTest {
                 assertEquals(want[k], got, e.getKey() + ", output " + k + ": compiled " + Float.intBitsToFloat(want[k])
                         + ", interpreted " + Float.intBitsToFloat(got));
             }
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (java.io.IOException e) {
+            return "(no stderr: " + e + ")";
         }
     }
 

@@ -128,10 +128,9 @@ public final class VectorKernels extends ScalarKernels {
     private static final float[] EVEN = scaled(0);
     private static final float[] ODD = scaled(1);
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
-    /** Lane j takes lane (2j) mod L, resp. (2j + 1) mod L: class 0 and class 1 of row j of a [N, 2] block. */
     /**
      * Lane {@code i} to lane {@code i XOR h}, {@code h = L/2, L/4, L/8, L/16} (for fewer lanes the later ones are not
-     * used): a vector added to each swap in turn holds the sum of its lanes, added in one fixed order, in every lane.
+     * used; {@link #chooseSpecies} keeps L ≤ 16): a vector added to each swap in turn holds the sum of its lanes, added in one fixed order, in every lane.
      * The kernels sum their float lanes so instead of by {@code reduceLanes(ADD)}, whose order is left to the
      * implementation (sequential in the Vector API's Java code and in JDK 17's C2, a tree in JDK 25's C2), so that a loss
      * has the same bits interpreted and compiled (README, Determinism; {@code TierIndependentBitsTest}). Constants, so
@@ -142,6 +141,7 @@ public final class VectorKernels extends ScalarKernels {
     private static final VectorShuffle<Float> SWAP_QUARTERS = laneSwap(4);
     private static final VectorShuffle<Float> SWAP_EIGHTHS = laneSwap(8);
     private static final VectorShuffle<Float> SWAP_SIXTEENTHS = laneSwap(16);
+    /** Lane j takes lane (2j) mod L, resp. (2j + 1) mod L: class 0 and class 1 of row j of a [N, 2] block. */
     private static final VectorShuffle<Float> PAIR_FIRST = VectorShuffle.fromArray(S, pairLanes(0), 0);
     private static final VectorShuffle<Float> PAIR_SECOND = VectorShuffle.fromArray(S, pairLanes(1), 0);
 
@@ -160,7 +160,9 @@ public final class VectorKernels extends ScalarKernels {
         String bits = System.getProperty("xent.vector.bits", "").trim();
         switch (bits) {
             case "":
-                return FloatVector.SPECIES_PREFERRED;
+                // at most 16 lanes: the fixed-order lane sums take four swap steps (SWAP_HALVES … SWAP_SIXTEENTHS);
+                // wider vectors (SVE at 1024 or 2048 bits) run at 512 bits
+                return FloatVector.SPECIES_PREFERRED.length() > 16 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_PREFERRED;
             case "64":
                 return FloatVector.SPECIES_64;
             case "128":
@@ -575,7 +577,8 @@ public final class VectorKernels extends ScalarKernels {
     /**
      * {@code (x − m) − log d} ({@code log = true}) or {@code exp(x − m) / d} per element of contiguous rows. The
      * output may be the logits themselves: the last vector of a row, which overlaps the one before, is computed
-     * before anything of the row is written and stored last.
+     * before anything of the row is written (log-softmax) or from a copy of its logits taken before (softmax) and
+     * stored last.
      */
     private static boolean normalizeRows(boolean log, float[] x, Layout xl, float softcap, float[] out, Layout ol) {
         int classes = xl.classes();

@@ -62,8 +62,8 @@ class ShiftTilesTest {
                 float[] got = new float[batch * inner];
                 float[] one = new float[L];
                 float[] state = new float[4 * L];
-                // bits are compared once C2 has compiled the kernels (the JDK's LOG at the end of a tile gives other
-                // last bits interpreted; README, Determinism)
+                // no warm-up needed before the bits are compared: interpreted and compiled kernels agree (README,
+                // Determinism)
                 for (int w = RowGroupTest.warmUp(x.length); w >= 0; w--) {
                     VectorKernels.INSTANCE.sparseSoftmaxCrossEntropy(x, xl, y, perPosition, got, perPosition);
                     int i = (w * L) % (inner - L + 1);
