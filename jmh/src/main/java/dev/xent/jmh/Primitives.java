@@ -3,6 +3,7 @@ package dev.xent.jmh;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -22,8 +23,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The building blocks the kernels were designed from, each over the same 256K floats (N(0, 3²)), so that the
  * choices in BENCHMARKS.md can be re-measured: the JDK's EXP against the hand-written FMA exp, the row-maximum
  * pass, softplus ({@code log1p(exp(−|x|))}) the old way (EXP, LOG and a division) and the new (FMA exp and log1p),
- * and reading [N, 2] rows as two class vectors by gathers or by lane shuffles. Not part of the suites:
- * {@code java -jar jmh/target/benchmarks.jar Primitives -prof gc}.
+ * and reading [N, 2] rows as two class vectors by gathers or by lane shuffles, and an exp by a table of 16 entries
+ * (evaluated, not kept: BENCHMARKS, twelfth round). Not part of the suites:
+ * {@code java -jar jmh/target/benchmarks.jar Primitives -prof gc}; the table exp's accuracy:
+ * {@code java --add-modules jdk.incubator.vector -cp jmh/target/benchmarks.jar dev.xent.jmh.Primitives}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -90,6 +93,80 @@ public class Primitives {
             s1 = s1.add(Floor.exp(FloatVector.fromArray(S, x, i + L).sub(vm)));
         }
         return s0.add(s1).reduceLanes(VectorOperators.ADD);
+    }
+
+    // exp by a table: x = (16k + j)·ln2/16 + r, |r| ≤ ln2/32, exp(x) = 2^k · 2^(j/16) · (1 + r + r²/2 + r³/6); the 16
+    // entries 2^(j/16) in one 512-bit vector, looked up by a lane permute (IntVector.selectFrom), 2^k added to their
+    // exponent bits; three FMAs for the polynomial instead of six
+    static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
+    static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+    /** {@code fma(v, 16·log2 e, TABLE_SHIFTER)} leaves {@code n + 16·127}, n = round(16·v·log2 e), in its low bits. */
+    static final float TABLE_SHIFTER = 0x1.8p23f + 16 * 127;
+    static final float LOG2E_16 = 16 * 1.44269504088896341f;
+    static final float LN2_16_HI = Float.intBitsToFloat(Float.floatToIntBits((float) (Math.log(2) / 16)) & 0xFFFFF000);
+    static final float LN2_16_LO = (float) (Math.log(2) / 16 - LN2_16_HI);
+    /**
+     * The bits of 2^(j/16), less the exponent bias and the bits j leaves at 19–22 once the low bits of the shifted sum
+     * (16(k + 127) + j) move up by 19: adding {@code bits << 19} then gives the bits of 2^(j/16)·2^k.
+     */
+    static final int[] EXP_TABLE = new int[16];
+
+    static {
+        for (int j = 0; j < 16; j++) {
+            EXP_TABLE[j] = Float.floatToIntBits((float) Math.pow(2, j / 16.0)) - (127 << 23) - (j << 19);
+        }
+    }
+
+    /** {@code exp(v)} by the table, for {@code v ≤ 88} (0 below −87.3, NaN for NaN); within 1.07 ulp (main). */
+    static FloatVector expTable(FloatVector v, IntVector table) {
+        FloatVector t = v.lanewise(VectorOperators.FMA, LOG2E_16, TABLE_SHIFTER);
+        FloatVector n = t.sub(TABLE_SHIFTER);
+        FloatVector r = n.lanewise(VectorOperators.FMA, -LN2_16_LO, n.lanewise(VectorOperators.FMA, -LN2_16_HI, v));
+        FloatVector q = r.lanewise(VectorOperators.FMA, 1f / 6, 0.5f).lanewise(VectorOperators.FMA, r, 1f).mul(r);
+        IntVector bits = t.reinterpretAsInts();
+        FloatVector e = bits.and(15).selectFrom(table).add(bits.lanewise(VectorOperators.LSHL, 19)).reinterpretAsFloats();
+        // e·(1 + q) in one rounding
+        return q.lanewise(VectorOperators.FMA, e, e).blend(0f, v.compare(VectorOperators.LT, -87.3f));
+    }
+
+    /** {@link #expFma}'s sum with the table exp (512-bit vectors: the 16 entries fill one). */
+    @Benchmark
+    public float expTable() {
+        IntVector table = IntVector.fromArray(I16, EXP_TABLE, 0);
+        FloatVector vm = FloatVector.broadcast(S16, max);
+        FloatVector s0 = FloatVector.zero(S16);
+        FloatVector s1 = s0;
+        for (int i = 0; i < x.length; i += 32) {
+            s0 = s0.add(expTable(FloatVector.fromArray(S16, x, i).sub(vm), table));
+            s1 = s1.add(expTable(FloatVector.fromArray(S16, x, i + 16).sub(vm), table));
+        }
+        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The table exp's largest error in ulps of the float result against {@link Math#exp}, every float in [−87.3, 88]. */
+    public static void main(String[] args) {
+        IntVector table = IntVector.fromArray(I16, EXP_TABLE, 0);
+        float[] in = new float[16];
+        float[] out = new float[16];
+        double worst = 0;
+        float at = 0;
+        int k = 0;
+        for (float v = -87.3f; v <= 88f; v = Math.nextUp(v)) {
+            in[k++] = v;
+            if (k == 16) {
+                expTable(FloatVector.fromArray(S16, in, 0), table).intoArray(out, 0);
+                for (int j = 0; j < 16; j++) {
+                    double want = Math.exp(in[j]);
+                    double err = Math.abs(out[j] - want) / Math.ulp((float) want);
+                    if (err > worst) {
+                        worst = err;
+                        at = in[j];
+                    }
+                }
+                k = 0;
+            }
+        }
+        System.out.println("table exp: at most " + worst + " ulp (at " + at + ") on [-87.3, 88]");
     }
 
     /** The row maximum as the kernels take it: compare and blend, four accumulators. */

@@ -87,6 +87,11 @@ public final class VectorKernels extends ScalarKernels {
      * ({@link #rowSumExpOthers}); shorter rows count them ({@link #rowSumExpShifted}). 512 at 16 lanes.
      */
     static final int OTHERS_MIN_CLASSES = 2 * PLAIN_BLOCK;
+    /**
+     * Classes per float block of {@link #rowSumExpOthers}: 32 vectors in four accumulators, 8 terms per lane and
+     * accumulator per block as in {@link #PLAIN_BLOCK}, with half the blocks (each block is a call).
+     */
+    static final int OTHERS_BLOCK = 32 * L;
 
     /**
      * Classes whose loss terms (dense softmax, categorical CE, sigmoid and binary means) are summed in one float
@@ -1448,17 +1453,18 @@ public final class VectorKernels extends ScalarKernels {
      * makes {@code d − 1 ≥ 1} and the loss at least log 2, so ties are added like any term instead of being counted
      * (a compare, two blends and an add per vector fewer than {@link #rowSumExpShifted}: on JDK 17 1.1–1.3× faster at
      * C ≥ 1000; on JDK 25 the same at C ≥ 1000 and slower at C = 100, where the loops before and after the label's pair
-     * end at a different place in every row: BENCHMARKS, ninth round). The label's pair of vectors is taken one
-     * vector at a time with the label's lane −∞, as is the overlapping last load with the lanes already counted;
-     * every other vector is a plain load, exp and add. Sequential loops: one loop around the label's vectors boxed the
-     * accumulators on JDK 17. {@code m} must be finite (the caller takes a non-finite label in two passes). The
-     * exponent check, the +∞ and NaN results, the blocks and the error bound are those of {@link #rowSumExpShifted}.
+     * end at a different place in every row: BENCHMARKS, ninth round). Blocks of {@link #OTHERS_BLOCK} classes, four
+     * vectors per step into four accumulators; the four vectors holding the label take its lane −∞, and a row's last
+     * vectors (fewer than four) the lanes an overlapping last load already counted; every other vector is a plain
+     * load, exp and add. {@code m} must be finite (the caller takes a non-finite label in
+     * two passes). The exponent check, the +∞ and NaN results and the error bound (8 terms per lane and accumulator
+     * per block) are those of {@link #rowSumExpShifted}.
      */
     static double rowSumExpOthers(float[] x, int xb, int classes, int y) {
         float m = x[xb + y];
         double total = 0;
-        for (int c0 = 0; c0 < classes; c0 += PLAIN_BLOCK) {
-            float block = blockSumExpOthers(x, xb, classes, y, m, c0, Math.min(classes, c0 + PLAIN_BLOCK));
+        for (int c0 = 0; c0 < classes; c0 += OTHERS_BLOCK) {
+            float block = blockSumExpOthers(x, xb, classes, y, m, c0, Math.min(classes, c0 + OTHERS_BLOCK));
             if (block == Float.POSITIVE_INFINITY) {
                 return Double.POSITIVE_INFINITY;
             }
@@ -1471,20 +1477,29 @@ public final class VectorKernels extends ScalarKernels {
      * One block {@code [c0, end)} of {@link #rowSumExpOthers}: the float lanes' sum, added in a fixed order, or +∞ when
      * an exponent exceeds the float's. Its own method, called per block: with the blocks' loop around these loops and
      * the fixed-order lane sum at its end, C2 on JDK 17 left the last loop's vector operations to the Vector API's Java
-     * code (350 KB per call at {@code [262, 1000]}).
+     * code (350 KB per call at {@code [262, 1000]}). The masked vectors (the label's four, the last) come after the
+     * plain quads, in one loop, each into the next accumulator in turn, so that each accumulator still adds at most 8
+     * terms per lane and the method holds five written-out exps.
      */
     private static float blockSumExpOthers(float[] x, int xb, int classes, int y, float m, int c0, int end) {
         FloatVector vm = FloatVector.broadcast(S, m);
-        // the start of the label's pair of vectors in this block, or the block's end
-        int labelPair = y >= c0 && y < end ? y - (y - c0) % (2 * L) : end;
+        // the start of the label's four vectors, or the block's end
+        int labelQuad = y >= c0 && y < end ? y - (y - c0) % (4 * L) : end;
         FloatVector s0 = FloatVector.zero(S);
         FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
         IntVector nmax = IntVector.zero(SI); // the largest bits of the exps' n + EXP_SHIFTER (one float exponent)
-        int c = c0;
-        for (; c + 2 * L <= labelPair; c += 2 * L) {
+        // the block's whole quads but the label's (a loop without a branch: on JDK 17 one skipping the label's quad
+        // boxed the accumulators)
+        int quads = (end - c0) / (4 * L);
+        int labelIndex = (labelQuad - c0) / (4 * L); // quads when the label is not in a whole quad
+        int plainQuads = labelIndex < quads ? quads - 1 : quads;
+        for (int i = 0; i < plainQuads; i++) {
+            int c = c0 + 4 * L * (i < labelIndex ? i : i + 1);
             FloatVector a1 = FloatVector.fromArray(S, x, xb + c).sub(vm);
             // ex1 = exp(a1): VectorMath.expNonPositive written out
-                            FloatVector ex1t = a1.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex1t = a1.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
             FloatVector ex1n = ex1t.sub(EXP_SHIFTER);
             FloatVector ex1r = ex1n.lanewise(VectorOperators.FMA, -LN2_LO, ex1n.lanewise(VectorOperators.FMA, -LN2_HI, a1));
             FloatVector ex1q = ex1r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex1r, Q3)
@@ -1496,7 +1511,7 @@ public final class VectorKernels extends ScalarKernels {
             s0 = s0.add(ex1);
             FloatVector a2 = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
             // ex2 = exp(a2): VectorMath.expNonPositive written out
-                            FloatVector ex2t = a2.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex2t = a2.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
             FloatVector ex2n = ex2t.sub(EXP_SHIFTER);
             FloatVector ex2r = ex2n.lanewise(VectorOperators.FMA, -LN2_LO, ex2n.lanewise(VectorOperators.FMA, -LN2_HI, a2));
             FloatVector ex2q = ex2r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex2r, Q3)
@@ -1506,15 +1521,9 @@ public final class VectorKernels extends ScalarKernels {
                     .blend(0f, a2.compare(VectorOperators.LT, EXP_UNDERFLOW));
             nmax = nmax.max(ex2t.reinterpretAsInts());
             s1 = s1.add(ex2);
-        }
-        // the label's pair, one vector at a time (its lane −∞; lanes of an overlapping last load already counted −∞)
-        for (int to = Math.min(end, labelPair + 2 * L); c < to; c += L) {
-            int k = Math.min(c, classes - L);
-            FloatVector lane = FloatVector.fromArray(S, IOTA, 0);
-            FloatVector a3 = FloatVector.fromArray(S, x, xb + k).sub(vm).blend(NEG_INF, lane.compare(VectorOperators.LT, (float) (c - k)))
-                    .blend(NEG_INF, lane.compare(VectorOperators.EQ, (float) (y - k)));
+            FloatVector a3 = FloatVector.fromArray(S, x, xb + c + 2 * L).sub(vm);
             // ex3 = exp(a3): VectorMath.expNonPositive written out
-                            FloatVector ex3t = a3.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex3t = a3.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
             FloatVector ex3n = ex3t.sub(EXP_SHIFTER);
             FloatVector ex3r = ex3n.lanewise(VectorOperators.FMA, -LN2_LO, ex3n.lanewise(VectorOperators.FMA, -LN2_HI, a3));
             FloatVector ex3q = ex3r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex3r, Q3)
@@ -1523,12 +1532,10 @@ public final class VectorKernels extends ScalarKernels {
                     .mul(ex3t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, a3.compare(VectorOperators.LT, EXP_UNDERFLOW));
             nmax = nmax.max(ex3t.reinterpretAsInts());
-            s0 = s0.add(ex3);
-        }
-        for (; c + 2 * L <= end; c += 2 * L) {
-            FloatVector a4 = FloatVector.fromArray(S, x, xb + c).sub(vm);
+            s2 = s2.add(ex3);
+            FloatVector a4 = FloatVector.fromArray(S, x, xb + c + 3 * L).sub(vm);
             // ex4 = exp(a4): VectorMath.expNonPositive written out
-                            FloatVector ex4t = a4.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex4t = a4.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
             FloatVector ex4n = ex4t.sub(EXP_SHIFTER);
             FloatVector ex4r = ex4n.lanewise(VectorOperators.FMA, -LN2_LO, ex4n.lanewise(VectorOperators.FMA, -LN2_HI, a4));
             FloatVector ex4q = ex4r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex4r, Q3)
@@ -1537,10 +1544,24 @@ public final class VectorKernels extends ScalarKernels {
                     .mul(ex4t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, a4.compare(VectorOperators.LT, EXP_UNDERFLOW));
             nmax = nmax.max(ex4t.reinterpretAsInts());
-            s0 = s0.add(ex4);
-            FloatVector a5 = FloatVector.fromArray(S, x, xb + c + L).sub(vm);
+            s3 = s3.add(ex4);
+        }
+        int c = c0 + 4 * L * quads; // the block's last vectors, fewer than four
+        // one vector at a time, each into the next accumulator: the label's four vectors (its lane −∞), then the
+        // block's last, fewer than four (only the row's last block has them: OTHERS_BLOCK is a multiple of 4·L; lanes
+        // an overlapping last load already counted −∞, vectors past the row's end wholly)
+        int labelVectors = labelQuad < end ? 4 : 0;
+        int tail = labelQuad == c ? end : c; // the last vectors' start, or end when they hold the label
+        int vectors = labelVectors + (end - tail + L - 1) / L;
+        for (int v = 0; v < vectors; v++) {
+            int cv = v < labelVectors ? labelQuad + v * L : tail + (v - labelVectors) * L;
+            FloatVector lane = FloatVector.fromArray(S, IOTA, 0);
+            int k5 = Math.min(cv, classes - L);
+            FloatVector a5 = FloatVector.fromArray(S, x, xb + k5).sub(vm)
+                    .blend(NEG_INF, lane.compare(VectorOperators.LT, (float) (cv - k5)))
+                    .blend(NEG_INF, lane.compare(VectorOperators.EQ, (float) (y - k5)));
             // ex5 = exp(a5): VectorMath.expNonPositive written out
-                            FloatVector ex5t = a5.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
+            FloatVector ex5t = a5.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
             FloatVector ex5n = ex5t.sub(EXP_SHIFTER);
             FloatVector ex5r = ex5n.lanewise(VectorOperators.FMA, -LN2_LO, ex5n.lanewise(VectorOperators.FMA, -LN2_HI, a5));
             FloatVector ex5q = ex5r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex5r, Q3)
@@ -1549,32 +1570,18 @@ public final class VectorKernels extends ScalarKernels {
                     .mul(ex5t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, a5.compare(VectorOperators.LT, EXP_UNDERFLOW));
             nmax = nmax.max(ex5t.reinterpretAsInts());
-            s1 = s1.add(ex5);
-        }
-        // the block's last vector (an overlapping last load: the lanes already counted −∞)
-        for (; c < end; c += L) {
-            int k = Math.min(c, classes - L);
-            FloatVector lane = FloatVector.fromArray(S, IOTA, 0);
-            FloatVector a6 = FloatVector.fromArray(S, x, xb + k).sub(vm).blend(NEG_INF, lane.compare(VectorOperators.LT, (float) (c - k)))
-                    .blend(NEG_INF, lane.compare(VectorOperators.EQ, (float) (y - k)));
-            // ex6 = exp(a6): VectorMath.expNonPositive written out
-                            FloatVector ex6t = a6.lanewise(VectorOperators.FMA, LOG2E, EXP_SHIFTER);
-            FloatVector ex6n = ex6t.sub(EXP_SHIFTER);
-            FloatVector ex6r = ex6n.lanewise(VectorOperators.FMA, -LN2_LO, ex6n.lanewise(VectorOperators.FMA, -LN2_HI, a6));
-            FloatVector ex6q = ex6r.lanewise(VectorOperators.FMA, Q5, Q4).lanewise(VectorOperators.FMA, ex6r, Q3)
-                    .lanewise(VectorOperators.FMA, ex6r, Q2).lanewise(VectorOperators.FMA, ex6r, Q1).lanewise(VectorOperators.FMA, ex6r, 1f);
-            FloatVector ex6 = ex6q.lanewise(VectorOperators.FMA, ex6r, 1f)
-                    .mul(ex6t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .blend(0f, a6.compare(VectorOperators.LT, EXP_UNDERFLOW));
-            nmax = nmax.max(ex6t.reinterpretAsInts());
-            s0 = s0.add(ex6);
+            FloatVector next = s0;
+            s0 = s1;
+            s1 = s2;
+            s2 = s3;
+            s3 = next.add(ex5);
         }
         if (nmax.reduceLanes(VectorOperators.MAX) > EXP_MAX_BITS) {
             // n above 127: 2^n does not fit the exponent (a logit more than 127.5·ln 2 ≈ 88.38 above m, +∞, or a
             // NaN with the sign bit clear; other NaNs reach the sum)
             return Float.POSITIVE_INFINITY;
         }
-        FloatVector lanes3 = s0.add(s1);
+        FloatVector lanes3 = s0.add(s1).add(s2.add(s3));
         // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
         lanes3 = lanes3.add(lanes3.rearrange(SWAP_HALVES));
         if (L >= 4) {

@@ -172,15 +172,17 @@ class LabelShiftRowsTest {
     }
 
     /**
-     * The label at every position (the first or second vector of a pair, the overlapping last load, either side of a
-     * block's end): its own term is counted apart exactly once and no other element is dropped or counted twice
+     * The label at every position (any vector of a step, the overlapping last load, either side of a block's end): its own term is counted apart exactly once and no other element is dropped or counted twice
      * (either would move {@code C − 1} by one, far beyond 1e-6 relative), and a tie with the label's logit adds 1.
      */
     @Test
     void everyLabelPositionCountsItsOwnTermApart() {
         int block = VectorKernels.PLAIN_BLOCK;
-        // below OTHERS_MIN_CLASSES the ties are counted (rowSumExpShifted), from it the label's term is left out
-        for (int c : new int[] {3 * L, 3 * L + 1, 100, block + L + 3, 2 * block - 1, 2 * block, 2 * block + 2 * L + 1, 4 * block + 3}) {
+        int others = VectorKernels.OTHERS_BLOCK;
+        // below OTHERS_MIN_CLASSES the ties are counted (rowSumExpShifted), from it the label's term is left out, in
+        // blocks of OTHERS_BLOCK classes and steps of four vectors (the label's four and a block's last masked)
+        for (int c : new int[] {3 * L, 3 * L + 1, 100, block + L + 3, 2 * block - 1, 2 * block, 2 * block + 2 * L + 1,
+                others + 4 * L - 1, others + 5 * L + 7, 2 * others - 1, 2 * others + 4 * L + 5, 4 * block + 3}) {
             float gap = 20f;
             float[] x = new float[c * c];
             int[] y = new int[c];
