@@ -1455,10 +1455,10 @@ public final class VectorKernels extends ScalarKernels {
      * C ≥ 1000; on JDK 25 the same at C ≥ 1000 and slower at C = 100, where the loops before and after the label's pair
      * end at a different place in every row: BENCHMARKS, ninth round). Blocks of {@link #OTHERS_BLOCK} classes, four
      * vectors per step into four accumulators; the four vectors holding the label take its lane −∞, and a row's last
-     * vectors (fewer than four) the lanes an overlapping last load already counted; every other vector is a plain
-     * load, exp and add. {@code m} must be finite (the caller takes a non-finite label in
-     * two passes). The exponent check, the +∞ and NaN results and the error bound (8 terms per lane and accumulator
-     * per block) are those of {@link #rowSumExpShifted}.
+     * vectors (fewer than four) the lanes an overlapping last load already counted, both one vector at a time into a
+     * fifth accumulator; every other vector is a plain load, exp and add. {@code m} must be finite (the caller takes a non-finite label in
+     * two passes). The exponent check, the +∞ and NaN results and the error bound (at most 8 terms per lane and
+     * accumulator per block) are those of {@link #rowSumExpShifted}.
      */
     static double rowSumExpOthers(float[] x, int xb, int classes, int y) {
         float m = x[xb + y];
@@ -1478,8 +1478,8 @@ public final class VectorKernels extends ScalarKernels {
      * an exponent exceeds the float's. Its own method, called per block: with the blocks' loop around these loops and
      * the fixed-order lane sum at its end, C2 on JDK 17 left the last loop's vector operations to the Vector API's Java
      * code (350 KB per call at {@code [262, 1000]}). The masked vectors (the label's four, the last) come after the
-     * plain quads, in one loop, each into the next accumulator in turn, so that each accumulator still adds at most 8
-     * terms per lane and the method holds five written-out exps.
+     * plain quads, in one loop, into a fifth accumulator (at most 7 terms per lane), so that no accumulator adds more
+     * than 8 terms per lane and the method holds five written-out exps.
      */
     private static float blockSumExpOthers(float[] x, int xb, int classes, int y, float m, int c0, int end) {
         FloatVector vm = FloatVector.broadcast(S, m);
@@ -1489,6 +1489,7 @@ public final class VectorKernels extends ScalarKernels {
         FloatVector s1 = s0;
         FloatVector s2 = s0;
         FloatVector s3 = s0;
+        FloatVector s4 = s0; // the masked vectors' own accumulator
         IntVector nmax = IntVector.zero(SI); // the largest bits of the exps' n + EXP_SHIFTER (one float exponent)
         // the block's whole quads but the label's (a loop without a branch: on JDK 17 one skipping the label's quad
         // boxed the accumulators)
@@ -1547,9 +1548,10 @@ public final class VectorKernels extends ScalarKernels {
             s3 = s3.add(ex4);
         }
         int c = c0 + 4 * L * quads; // the block's last vectors, fewer than four
-        // one vector at a time, each into the next accumulator: the label's four vectors (its lane −∞), then the
-        // block's last, fewer than four (only the row's last block has them: OTHERS_BLOCK is a multiple of 4·L; lanes
-        // an overlapping last load already counted −∞, vectors past the row's end wholly)
+        // one vector at a time into a fifth accumulator (at most 7 terms per lane): the label's four vectors (its
+        // lane −∞), then the block's last, fewer than four (only the row's last block has them: OTHERS_BLOCK is a
+        // multiple of 4·L; lanes an overlapping last load already counted −∞, vectors past the row's end wholly).
+        // A loop that added them to the four accumulators in rotation boxed them on JDK 17 in 2 of 5 runs at 256 bits
         int labelVectors = labelQuad < end ? 4 : 0;
         int tail = labelQuad == c ? end : c; // the last vectors' start, or end when they hold the label
         int vectors = labelVectors + (end - tail + L - 1) / L;
@@ -1570,18 +1572,14 @@ public final class VectorKernels extends ScalarKernels {
                     .mul(ex5t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, a5.compare(VectorOperators.LT, EXP_UNDERFLOW));
             nmax = nmax.max(ex5t.reinterpretAsInts());
-            FloatVector next = s0;
-            s0 = s1;
-            s1 = s2;
-            s2 = s3;
-            s3 = next.add(ex5);
+            s4 = s4.add(ex5);
         }
         if (nmax.reduceLanes(VectorOperators.MAX) > EXP_MAX_BITS) {
             // n above 127: 2^n does not fit the exponent (a logit more than 127.5·ln 2 ≈ 88.38 above m, +∞, or a
             // NaN with the sign bit clear; other NaNs reach the sum)
             return Float.POSITIVE_INFINITY;
         }
-        FloatVector lanes3 = s0.add(s1).add(s2.add(s3));
+        FloatVector lanes3 = s0.add(s1).add(s2.add(s3)).add(s4);
         // the lanes added in a fixed order, not reduceLanes's (Determinism); the steps for fewer lanes fold away
         lanes3 = lanes3.add(lanes3.rearrange(SWAP_HALVES));
         if (L >= 4) {
