@@ -1456,9 +1456,9 @@ public final class VectorKernels extends ScalarKernels {
      * end at a different place in every row: BENCHMARKS, ninth round). Blocks of {@link #OTHERS_BLOCK} classes, four
      * vectors per step into four accumulators; the four vectors holding the label take its lane −∞, and a row's last
      * vectors (fewer than four) the lanes an overlapping last load already counted, both one vector at a time into a
-     * fifth accumulator; every other vector is a plain load, exp and add. {@code m} must be finite (the caller takes a non-finite label in
-     * two passes). The exponent check, the +∞ and NaN results and the error bound (at most 8 terms per lane and
-     * accumulator per block) are those of {@link #rowSumExpShifted}.
+     * fifth accumulator; every other vector is a plain load, exp and add. {@code m} must be finite (the caller takes a
+     * non-finite label in two passes). The exponent check, the +∞ and NaN results and the error bound (at most 8 terms
+     * per lane and accumulator per block) are those of {@link #rowSumExpShifted}.
      */
     static double rowSumExpOthers(float[] x, int xb, int classes, int y) {
         float m = x[xb + y];

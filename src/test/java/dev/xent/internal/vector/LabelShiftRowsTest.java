@@ -172,8 +172,9 @@ class LabelShiftRowsTest {
     }
 
     /**
-     * The label at every position (any vector of a step, the overlapping last load, either side of a block's end): its own term is counted apart exactly once and no other element is dropped or counted twice
-     * (either would move {@code C − 1} by one, far beyond 1e-6 relative), and a tie with the label's logit adds 1.
+     * The label at every position (any vector of a step, the overlapping last load, either side of a block's end): its
+     * own term is counted apart exactly once and no other element is dropped or counted twice (either would move
+     * {@code C − 1} by one, far beyond 1e-6 relative), and a tie with the label's logit adds 1.
      */
     @Test
     void everyLabelPositionCountsItsOwnTermApart() {
